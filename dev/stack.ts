@@ -1,0 +1,127 @@
+// The offline local stack: real redis-server, the three stand-ins (Upstash Redis REST bridge, Upstash
+// Vector server, simulated LLM provider) and `wrangler dev` with every Worker. Used by `npm run dev`
+// and, on free ports, by the integration tests. A stand-in is skipped when .dev.vars points its URL
+// at a real (non-loopback) service.
+import { join } from "node:path";
+import { isLoopbackUrl } from "./dev-vars";
+import { freePort, waitFor } from "./ports";
+import { startRedisBridge } from "./redis-bridge/server";
+import { ensureRedis } from "./redis-server";
+import { startSimProvider } from "./sim-provider/server";
+import { startVectorServer } from "./vector-server/server";
+import { startWranglerDev } from "./wrangler-dev";
+
+export interface StackPorts {
+  edge: number;
+  sim: number;
+  redisBridge: number;
+  vector: number;
+  redis: number;
+}
+
+export interface StackOptions {
+  root: string;
+  /** 0 picks a free port (except redis, which is used when it answers). */
+  ports: StackPorts;
+  vars: Record<string, string>;
+  dataDir: string;
+  wranglerOutput: "inherit" | string;
+  readyTimeoutMs?: number;
+}
+
+export interface Stack {
+  urls: { edge: string; sim: string; redisBridge: string; vector: string; redis: string };
+  vars: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+type Stoppable = { stop(): Promise<void> };
+
+async function portOrFree(port: number): Promise<number> {
+  return port === 0 ? freePort() : port;
+}
+
+async function edgeHealthy(edgeUrl: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${edgeUrl}/health`, { signal: AbortSignal.timeout(5_000) });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the whole stack and resolves once the edge's /health answers 200; on failure stops what it started. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const started: Stoppable[] = [];
+  const stop = async () => {
+    for (const service of started.reverse()) await service.stop().catch(() => {});
+  };
+  try {
+    const vars = { ...options.vars };
+    const redis = await ensureRedis(options.ports.redis);
+    started.push(redis);
+
+    let redisBridgeUrl = vars.UPSTASH_REDIS_REST_URL ?? "";
+    if (isLoopbackUrl(redisBridgeUrl)) {
+      const bridge = await startRedisBridge({
+        port: await portOrFree(options.ports.redisBridge),
+        token: vars.UPSTASH_REDIS_REST_TOKEN ?? "local-redis-token",
+        redisUrl: redis.url,
+      });
+      started.push({ stop: () => bridge.close() });
+      redisBridgeUrl = bridge.url;
+    }
+
+    let vectorUrl = vars.UPSTASH_VECTOR_REST_URL ?? "";
+    if (isLoopbackUrl(vectorUrl)) {
+      const vector = await startVectorServer({
+        port: await portOrFree(options.ports.vector),
+        token: vars.UPSTASH_VECTOR_REST_TOKEN ?? "local-vector-token",
+        dataDir: join(options.dataDir, "vector"),
+      });
+      started.push({ stop: () => vector.close() });
+      vectorUrl = vector.url;
+    }
+
+    const sim = await startSimProvider({ port: await portOrFree(options.ports.sim) });
+    started.push({ stop: () => sim.close() });
+
+    Object.assign(vars, {
+      UPSTASH_REDIS_REST_URL: redisBridgeUrl,
+      UPSTASH_REDIS_REST_TOKEN: vars.UPSTASH_REDIS_REST_TOKEN ?? "local-redis-token",
+      UPSTASH_VECTOR_REST_URL: vectorUrl,
+      UPSTASH_VECTOR_REST_TOKEN: vars.UPSTASH_VECTOR_REST_TOKEN ?? "local-vector-token",
+      SIM_PROVIDER_URL: sim.url,
+    });
+
+    const edgePort = await portOrFree(options.ports.edge);
+    const wrangler = startWranglerDev({
+      root: options.root,
+      port: edgePort,
+      vars,
+      persistTo: join(options.dataDir, "wrangler"),
+      output: options.wranglerOutput,
+    });
+    started.push(wrangler);
+    const edgeUrl = `http://127.0.0.1:${edgePort}`;
+    let wranglerExited = false;
+    void wrangler.exited.then(() => (wranglerExited = true));
+    await waitFor(
+      async () => {
+        if (wranglerExited) throw new Error("wrangler dev exited before the edge became healthy");
+        return edgeHealthy(edgeUrl);
+      },
+      options.readyTimeoutMs ?? 60_000,
+      `the edge Worker (${edgeUrl}/health)`,
+      250,
+    );
+    return {
+      urls: { edge: edgeUrl, sim: sim.url, redisBridge: redisBridgeUrl, vector: vectorUrl, redis: redis.url },
+      vars,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,34 @@
+// The edge's Hono app: tracing and error rendering for every request, then the public routes.
+import { Hono } from "hono";
+import { GatewayError, createLogger, errorResponse, formatTraceparent, parseTraceparent, startSpan } from "@llm-edge/shared";
+import { requireApiKey } from "./auth";
+import { healthRoute } from "./health";
+import type { EdgeApp } from "./types";
+
+export const app: EdgeApp = new Hono();
+
+const rootLogger = createLogger({ worker: "edge" });
+
+app.use("*", async (c, next) => {
+  const trace = startSpan(parseTraceparent(c.req.header("traceparent")));
+  c.set("trace", trace);
+  c.set("traceparent", formatTraceparent(trace));
+  c.set("log", rootLogger.with({ traceId: trace.traceId }));
+  await next();
+  c.header("x-gateway-trace-id", trace.traceId);
+});
+
+app.route("/health", healthRoute);
+
+app.use("/v1/*", requireApiKey);
+
+app.notFound((c) =>
+  errorResponse(new GatewayError(`Unknown route: ${c.req.method} ${new URL(c.req.url).pathname}`, { type: "not_found_error", code: "unknown_route" })),
+);
+
+app.onError((error, c) => {
+  if (!(error instanceof GatewayError)) c.var.log?.error("unhandled error", { error });
+  const response = errorResponse(error);
+  if (c.var.trace) response.headers.set("x-gateway-trace-id", c.var.trace.traceId);
+  return response;
+});

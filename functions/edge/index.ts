@@ -1,0 +1,14 @@
+// Edge Worker: the public surface. HTTP goes to the Hono app; cron ticks go to scheduled().
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { app } from "./app";
+import { runScheduled } from "./scheduled";
+
+export default class EdgeWorker extends WorkerEntrypoint<Env> {
+  override fetch(request: Request): Response | Promise<Response> {
+    return app.fetch(request, this.env, this.ctx);
+  }
+
+  override async scheduled(controller: ScheduledController): Promise<void> {
+    await runScheduled(controller, this.env);
+  }
+}

@@ -1,0 +1,78 @@
+// The one error module: GatewayError carries an OpenAI error type/code and an HTTP status; every
+// Worker renders errors through `errorBody`, so clients always see {"error":{message,type,param,code}}.
+import type { ErrorBody } from "./openai";
+
+export type ErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "not_found_error"
+  | "rate_limit_error"
+  | "server_error"
+  | "timeout_error"
+  | "service_unavailable";
+
+/** Default HTTP status for each error type; a GatewayError may override it. */
+const STATUS_BY_TYPE: Record<ErrorType, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  rate_limit_error: 429,
+  server_error: 500,
+  timeout_error: 504,
+  service_unavailable: 503,
+};
+
+export interface GatewayErrorInit {
+  type: ErrorType;
+  code?: string | null;
+  param?: string | null;
+  status?: number;
+}
+
+/**
+ * An error a client is meant to see. `message` must be safe to show: never a stack trace, a
+ * provider key or an upstream URL with credentials. Anything that is not a GatewayError is rendered
+ * as a generic 500 by `toGatewayError`, so internal details never leak.
+ */
+export class GatewayError extends Error {
+  readonly type: ErrorType;
+  readonly code: string | null;
+  readonly param: string | null;
+  readonly status: number;
+
+  constructor(message: string, init: GatewayErrorInit) {
+    super(message);
+    this.name = "GatewayError";
+    this.type = init.type;
+    this.code = init.code ?? null;
+    this.param = init.param ?? null;
+    this.status = init.status ?? STATUS_BY_TYPE[init.type];
+  }
+
+  /** The OpenAI-shaped body for this error. */
+  toBody(): ErrorBody {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+/**
+ * Turns any thrown value into a GatewayError. Known errors pass through; anything else becomes an
+ * opaque 500 whose message does not repeat the original (the caller logs the original).
+ */
+export function toGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  return new GatewayError("The server had an error while processing your request.", {
+    type: "server_error",
+    code: "internal_error",
+  });
+}
+
+/** Renders an error as an OpenAI-style JSON response. */
+export function errorResponse(error: unknown, headers?: HeadersInit): Response {
+  const gatewayError = toGatewayError(error);
+  const responseHeaders = new Headers(headers);
+  responseHeaders.set("content-type", "application/json");
+  return new Response(JSON.stringify(gatewayError.toBody()), { status: gatewayError.status, headers: responseHeaders });
+}

@@ -1,0 +1,44 @@
+// JSON log lines: one object per line with level, message, worker and trace id. Values under
+// secret-looking keys are masked and bearer tokens / provider keys inside strings are redacted, so a
+// careless log call cannot leak a credential.
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFields = Record<string, unknown>;
+
+const SECRET_KEY = /(authorization|api[-_]?key|token|secret|password|cookie)/i;
+const SECRET_VALUE = /\b(Bearer\s+[A-Za-z0-9._~+/=-]{6,}|sk-[A-Za-z0-9_-]{6,}|sk-ant-[A-Za-z0-9_-]{6,})/g;
+
+function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return value.replace(SECRET_VALUE, "[REDACTED]");
+  if (value instanceof Error) return { name: value.name, message: redact(value.message) };
+  if (depth > 4 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, SECRET_KEY.test(key) ? "[REDACTED]" : redact(item, depth + 1)]),
+  );
+}
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  /** A logger that adds these fields to every line. */
+  with(fields: LogFields): Logger;
+}
+
+/**
+ * Creates a logger for one Worker (and, with `with`, one request). Lines go to console.log as JSON,
+ * which Workers Logs and `wrangler tail` collect; fields are redacted before printing.
+ */
+export function createLogger(base: LogFields, sink: (line: string) => void = console.log): Logger {
+  const write = (level: LogLevel, message: string, fields?: LogFields) =>
+    sink(JSON.stringify({ time: new Date().toISOString(), level, message, ...(redact({ ...base, ...fields }) as LogFields) }));
+  return {
+    debug: (message, fields) => write("debug", message, fields),
+    info: (message, fields) => write("info", message, fields),
+    warn: (message, fields) => write("warn", message, fields),
+    error: (message, fields) => write("error", message, fields),
+    with: (fields) => createLogger({ ...base, ...fields }, sink),
+  };
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../shared/log";
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, logger: createLogger({ worker: "edge" }, (line) => lines.push(line)) };
+}
+
+describe("JSON logger", () => {
+  it("writes one JSON object per line with level, message, base and extra fields", () => {
+    const { lines, logger } = capture();
+    logger.with({ traceId: "abc" }).info("request done", { status: 200 });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: "info", message: "request done", worker: "edge", traceId: "abc", status: 200 });
+  });
+
+  it("masks secret-looking fields and keys inside strings, at any depth", () => {
+    const { lines, logger } = capture();
+    logger.error("upstream failed", {
+      headers: { Authorization: "Bearer sk-live-abcdef123456", "x-api-key": "sk-ant-abcdef123456" },
+      detail: "called with Bearer sk-live-abcdef123456 and sk-proj-XYZ123456789",
+      error: new Error("bad key sk-test-1234567890"),
+    });
+    const line = lines[0]!;
+    expect(line).not.toContain("sk-live-abcdef123456");
+    expect(line).not.toContain("sk-ant-abcdef123456");
+    expect(line).not.toContain("sk-proj-XYZ123456789");
+    expect(line).not.toContain("sk-test-1234567890");
+    expect(JSON.parse(line).headers.Authorization).toBe("[REDACTED]");
+  });
+});
