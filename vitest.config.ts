@@ -9,6 +9,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          globalSetup: ["test/support/redis-setup.ts"],
           include: ["test/**/*.test.ts"],
           exclude: ["test/integration/**", "test/e2e/**"],
           testTimeout: 20_000,
@@ -19,7 +20,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
-          globalSetup: ["test/integration/global-setup.ts"],
+          globalSetup: ["test/support/redis-setup.ts", "test/integration/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 120_000,
           fileParallelism: false,
