@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     edge: portFromEnv("EDGE_PORT", 8787),
     sim: portFromEnv("SIM_PROVIDER_PORT", 8790),
     redisBridge: portFromEnv("REDIS_BRIDGE_PORT", 8791),
-    vector: portFromEnv("VECTOR_PORT", 8792),
+    vector: portFromEnv("VECTOR_SERVER_PORT", 8792),
     redis: portFromEnv("REDIS_PORT", 6379),
   };
   const { vars, created } = loadDevVars(root);
