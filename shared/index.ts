@@ -5,5 +5,6 @@ export * from "./health";
 export * from "./log";
 export * from "./openai";
 export * from "./rpc";
+export * from "./sse";
 export * from "./trace";
 export * from "./upstash";

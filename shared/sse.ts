@@ -1,0 +1,67 @@
+// Server-Sent Events: the one parser (provider streams, tests, clients) and the one encoder.
+// Follows the WHATWG event-stream rules: fields event/data/id/retry, multi-line data joined with
+// "\n", comments (":") ignored, CRLF/CR/LF line endings, an event dispatched on a blank line.
+
+export interface SseEvent {
+  event?: string;
+  data: string;
+  id?: string;
+}
+
+/**
+ * Reads SSE events from a byte stream as they arrive. Ends when the stream ends; a trailing event
+ * without its blank line is not dispatched (as the spec says), so a cut stream never yields half an event.
+ * Errors of the underlying stream (a cut connection) are rethrown to the caller.
+ */
+export async function* readSseEvents(stream: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  let data: string[] = [];
+  let event: string | undefined;
+  let id: string | undefined;
+  let finished = false;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      buffer += value;
+      let newline: number;
+      while ((newline = buffer.search(/\r\n|\r|\n/)) !== -1) {
+        // A lone "\r" at the very end may be the first half of "\r\n": wait for more input.
+        if (buffer[newline] === "\r" && newline === buffer.length - 1) break;
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + (buffer.startsWith("\r\n", newline) ? 2 : 1));
+        if (line === "") {
+          if (data.length > 0) yield { data: data.join("\n"), ...(event ? { event } : {}), ...(id !== undefined ? { id } : {}) };
+          data = [];
+          event = undefined;
+          continue;
+        }
+        if (line.startsWith(":")) continue;
+        const colon = line.indexOf(":");
+        const field = colon === -1 ? line : line.slice(0, colon);
+        let value = colon === -1 ? "" : line.slice(colon + 1);
+        if (value.startsWith(" ")) value = value.slice(1);
+        if (field === "data") data.push(value);
+        else if (field === "event") event = value;
+        else if (field === "id" && !value.includes("\0")) id = value;
+      }
+    }
+  } finally {
+    // The consumer stopped early (or the stream failed): release the upstream connection.
+    if (!finished) await reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+}
+
+/** Encodes one event; multi-line data becomes several data lines. */
+export function encodeSseEvent(event: SseEvent): string {
+  const lines: string[] = [];
+  if (event.id !== undefined) lines.push(`id: ${event.id}`);
+  if (event.event) lines.push(`event: ${event.event}`);
+  for (const line of event.data.split("\n")) lines.push(`data: ${line}`);
+  return `${lines.join("\n")}\n\n`;
+}
