@@ -10,7 +10,7 @@ const dryRun = process.argv.includes("--dry-run");
 
 for (const config of WORKER_CONFIGS) {
   const name = config === "wrangler.toml" ? "edge" : basename(dirname(config));
-  const args = ["deploy", "-c", config, ...(dryRun ? ["--dry-run", "--outdir", join("dist", name)] : [])];
+  const args = ["deploy", "-c", config, ...(dryRun ? ["--dry-run", "--outdir", join(root, "dist", name)] : [])];
   console.log(`\n== ${dryRun ? "dry-run" : "deploy"}: ${name} (${config})`);
   const result = spawnSync(join(root, "node_modules", ".bin", "wrangler"), args, {
     cwd: root,

@@ -1,76 +1,95 @@
-// The platform configuration: one zod-validated object (providers, model routes, tenants' keys).
-// Workers read it from the PLATFORM_CONFIG variable (JSON) and fail loudly at startup when it is
-// wrong; without it, the offline dev configuration below applies.
+// The platform configuration: one zod-validated object (providers, model routes, prices). Workers
+// read it from PLATFORM_CONFIG (JSON) and fail loudly when it is wrong; without it, the offline dev
+// configuration (dev-config.ts) applies.
 import { z } from "zod";
+import { DEV_CONFIG_INPUT } from "./dev-config";
+import { BreakerPolicySchema, FallbackPolicySchema, OutputValidationSchema, RetryPolicySchema, TimeoutPolicySchema } from "./policies";
+
+const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 export const ProviderSchema = z.object({
   type: z.enum(["openai", "anthropic", "openai-compatible", "workers-ai", "simulated"]),
-  /** Base URL of the provider's API, or the name of the variable that holds it (e.g. "$SIM_PROVIDER_URL"). */
+  /** Base URL with the version path ("https://api.openai.com/v1"); may start with a variable: "$SIM_PROVIDER_URL/v1". */
   baseUrl: z.string().min(1).optional(),
   /** Name of the secret that holds the API key; the key itself never appears in config. */
-  apiKeySecret: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an environment variable name").optional(),
+  apiKeySecret: z.string().regex(ENV_NAME, "must be an environment variable name").optional(),
+  headers: z.record(z.string(), z.string()).optional(),
 });
 export type Provider = z.infer<typeof ProviderSchema>;
 
 export const TargetSchema = z.object({
   provider: z.string().min(1),
   model: z.string().min(1),
+  /** Relative share of first attempts for strategy "weighted". */
+  weight: z.number().positive().optional(),
 });
 export type Target = z.infer<typeof TargetSchema>;
 
-export const RouteSchema = z.object({
+export const RouteRuleSchema = z.object({
+  /** Every given condition must hold: request metadata values, streaming, tools present. */
+  when: z.object({
+    metadata: z.record(z.string(), z.string()).optional(),
+    stream: z.boolean().optional(),
+    tools: z.boolean().optional(),
+  }),
   targets: z.array(TargetSchema).min(1),
 });
+
+export const RouteSchema = z.object({
+  targets: z.array(TargetSchema).min(1),
+  /** ordered: as listed; weighted: first target drawn by weight, the rest as fallbacks; cheapest: by price. */
+  strategy: z.enum(["ordered", "weighted", "cheapest"]).default("ordered"),
+  rules: z.array(RouteRuleSchema).default([]),
+  retry: RetryPolicySchema.prefault({}),
+  timeouts: TimeoutPolicySchema.prefault({}),
+  breaker: BreakerPolicySchema.prefault({}),
+  fallback: FallbackPolicySchema.prefault({}),
+  validateOutput: OutputValidationSchema.prefault({}),
+});
 export type Route = z.infer<typeof RouteSchema>;
+
+/** USD per million tokens. */
+export const PriceSchema = z.object({ input: z.number().min(0), output: z.number().min(0) });
+export type Price = z.infer<typeof PriceSchema>;
 
 export const PlatformConfigSchema = z
   .object({
     providers: z.record(z.string(), ProviderSchema),
     routes: z.record(z.string(), RouteSchema),
+    /** Prices by upstream model name; models without a price cost 0 and say so in logs. */
+    prices: z.record(z.string(), PriceSchema).default({}),
   })
   .superRefine((config, ctx) => {
     for (const [alias, route] of Object.entries(config.routes)) {
-      route.targets.forEach((target, index) => {
-        if (!(target.provider in config.providers)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["routes", alias, "targets", index, "provider"],
-            message: `unknown provider "${target.provider}"`,
-          });
-        }
-      });
+      const lists = [{ path: ["targets"], targets: route.targets }, ...route.rules.map((rule, i) => ({ path: ["rules", i, "targets"], targets: rule.targets }))];
+      for (const { path, targets } of lists) {
+        targets.forEach((target, index) => {
+          if (!(target.provider in config.providers)) {
+            ctx.addIssue({ code: "custom", path: ["routes", alias, ...path, index, "provider"], message: `unknown provider "${target.provider}"` });
+          }
+        });
+      }
+      if (route.strategy === "weighted" && route.targets.some((target) => target.weight === undefined)) {
+        ctx.addIssue({ code: "custom", path: ["routes", alias, "targets"], message: 'strategy "weighted" needs a weight on every target' });
+      }
     }
   });
 export type PlatformConfig = z.infer<typeof PlatformConfigSchema>;
-
-/** The offline dev configuration: alias `default` → sim-primary, then sim-secondary. */
-export const DEV_CONFIG: PlatformConfig = {
-  providers: { sim: { type: "simulated", baseUrl: "$SIM_PROVIDER_URL" } },
-  routes: {
-    default: {
-      targets: [
-        { provider: "sim", model: "sim-primary" },
-        { provider: "sim", model: "sim-secondary" },
-      ],
-    },
-  },
-};
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
 /**
- * Parses PLATFORM_CONFIG (a JSON string or an already-parsed object). Missing → DEV_CONFIG. Invalid →
- * ConfigError whose message lists every problem with its path, e.g.
+ * Parses PLATFORM_CONFIG (a JSON string or an already-parsed object). Missing → the dev config.
+ * Invalid → ConfigError whose message lists every problem with its path, e.g.
  * `routes.default.targets.0.provider: unknown provider "x"`.
  */
 export function parsePlatformConfig(raw: unknown): PlatformConfig {
-  if (raw === undefined || raw === null || raw === "") return DEV_CONFIG;
-  let value: unknown = raw;
-  if (typeof raw === "string") {
+  let value: unknown = raw === undefined || raw === null || raw === "" ? DEV_CONFIG_INPUT : raw;
+  if (typeof value === "string") {
     try {
-      value = JSON.parse(raw);
+      value = JSON.parse(value);
     } catch (error) {
       throw new ConfigError(`PLATFORM_CONFIG is not valid JSON: ${(error as Error).message}`);
     }
@@ -81,4 +100,9 @@ export function parsePlatformConfig(raw: unknown): PlatformConfig {
     throw new ConfigError(`PLATFORM_CONFIG is invalid:\n  ${problems.join("\n  ")}`);
   }
   return result.data;
+}
+
+/** The id of a target in headers, breakers and overrides: "<provider>/<model>". */
+export function targetId(target: Pick<Target, "provider" | "model">): string {
+  return `${target.provider}/${target.model}`;
 }

@@ -51,6 +51,13 @@ export class GatewayError extends Error {
     this.status = init.status ?? STATUS_BY_TYPE[init.type];
   }
 
+  /** Rebuilds an error that crossed RPC as an OpenAI-shaped body (class identity does not survive RPC). */
+  static fromBody(body: ErrorBody, status: number): GatewayError {
+    const { message, type, param, code } = body.error;
+    const knownType = (type in STATUS_BY_TYPE ? type : "server_error") as ErrorType;
+    return new GatewayError(message, { type: knownType, code, param, status });
+  }
+
   /** The OpenAI-shaped body for this error. */
   toBody(): ErrorBody {
     return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };

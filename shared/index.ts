@@ -1,5 +1,6 @@
 // The shared package: wire schemas, RPC contracts, errors, config, tracing and logging, Upstash clients.
 export * from "./config";
+export * from "./policies";
 export * from "./errors";
 export * from "./health";
 export * from "./log";

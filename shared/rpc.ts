@@ -1,6 +1,7 @@
 // RPC contracts between Workers. Each pattern Worker's WorkerEntrypoint implements one of these
 // interfaces; callers type their service bindings with them. Argument and result types come from zod.
 import { z } from "zod";
+import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest, EmbeddingsResponse, ErrorBody, ModelList } from "./openai";
 
 /** Passed as the first argument of every RPC so one trace spans all Workers. */
 export const RpcContextSchema = z.object({ traceparent: z.string() });
@@ -28,7 +29,51 @@ export interface HealthRpc {
   health(context: RpcContext): Promise<WorkerHealth>;
 }
 
-export type GatewayRpc = HealthRpc;
+/** What the gateway tells about a call; the edge turns it into x-gateway-* headers. */
+export const CallMetaSchema = z.object({
+  route: z.string(),
+  /** Provider name and upstream model of the target that answered (or was tried last). */
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  /** Upstream calls made, retries and fallbacks included. */
+  attempts: z.number().int().nonnegative(),
+  /** Position in the route's plan of the target that answered (0 = first choice). */
+  fallbackIndex: z.number().int().nonnegative().optional(),
+  costUsd: z.number().nonnegative().optional(),
+  /** Targets passed over without a call, with the reason (breaker open, not configured). */
+  skipped: z.array(z.object({ target: z.string(), reason: z.string() })),
+});
+export type CallMeta = z.infer<typeof CallMetaSchema>;
+
+export interface ChatCallInput {
+  request: ChatCompletionRequest;
+  /** Target ids from the x-gateway-targets header; each must be a target the config knows. */
+  targetOverride?: string[];
+  /** Tenant of the caller's key (metadata for routing rules and logs). */
+  tenant: string;
+}
+
+/** A call's result: a completion, an SSE byte stream (already committed: its first chunk arrived), or an error. */
+export type ChatCallResult =
+  | { ok: true; meta: CallMeta; completion: ChatCompletion }
+  | { ok: true; meta: CallMeta; stream: ReadableStream<Uint8Array> }
+  | CallFailure;
+
+export interface CallFailure {
+  ok: false;
+  meta: CallMeta;
+  status: number;
+  error: ErrorBody;
+  retryAfterSeconds?: number;
+}
+
+export type EmbeddingsCallResult = { ok: true; meta: CallMeta; response: EmbeddingsResponse } | CallFailure;
+
+export interface GatewayRpc extends HealthRpc {
+  chat(context: RpcContext, input: ChatCallInput): Promise<ChatCallResult>;
+  embeddings(context: RpcContext, input: { request: EmbeddingsRequest; tenant: string }): Promise<EmbeddingsCallResult>;
+  models(context: RpcContext): Promise<ModelList>;
+}
 export type CacheRpc = HealthRpc;
 export type GuardrailRpc = HealthRpc;
 export type FanoutRpc = HealthRpc;

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { GatewayError, createLogger, errorResponse, formatTraceparent, parseTraceparent, startSpan } from "@llm-edge/shared";
 import { requireApiKey } from "./auth";
 import { healthRoute } from "./health";
+import { openaiRoutes } from "./routes/openai";
 import type { EdgeApp } from "./types";
 
 export const app: EdgeApp = new Hono();
@@ -21,6 +22,7 @@ app.use("*", async (c, next) => {
 app.route("/health", healthRoute);
 
 app.use("/v1/*", requireApiKey);
+app.route("/v1", openaiRoutes);
 
 app.notFound((c) =>
   errorResponse(new GatewayError(`Unknown route: ${c.req.method} ${new URL(c.req.url).pathname}`, { type: "not_found_error", code: "unknown_route" })),

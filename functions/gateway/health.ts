@@ -1,13 +1,10 @@
-// Gateway health: the routing config parses, and every provider it names has its base URL and key.
+// Gateway health: the routing config parses, every provider it names has its base URL and key, and
+// each target's circuit breaker state (open or half-open makes the gateway "degraded", not "down").
 import { parsePlatformConfig, workerHealth, type DependencyCheck, type WorkerHealth } from "@llm-edge/shared";
+import type { BreakerSnapshot } from "./breaker/state";
+import { resolveTarget } from "./plan";
 
-/** Config names secrets and URLs by variable name, so they are looked up by name. */
-function missingSetting(name: string, env: Env): boolean {
-  const value: unknown = Reflect.get(env, name);
-  return typeof value !== "string" || value === "";
-}
-
-export function gatewayHealth(env: Env): WorkerHealth {
+export function gatewayHealth(env: Env, breakers: Record<string, BreakerSnapshot>): WorkerHealth {
   let config;
   try {
     config = parsePlatformConfig(env.PLATFORM_CONFIG);
@@ -17,13 +14,16 @@ export function gatewayHealth(env: Env): WorkerHealth {
   const checks: Record<string, DependencyCheck> = {
     config: { status: "ok", detail: `${Object.keys(config.routes).length} routes` },
   };
+  const settings = env as unknown as Record<string, unknown>;
   for (const [name, provider] of Object.entries(config.providers)) {
-    const missing: string[] = [];
-    if (provider.baseUrl?.startsWith("$") && missingSetting(provider.baseUrl.slice(1), env)) missing.push(provider.baseUrl.slice(1));
-    if (provider.apiKeySecret && missingSetting(provider.apiKeySecret, env)) missing.push(provider.apiKeySecret);
-    checks[`provider:${name}`] = missing.length
-      ? { status: "degraded", detail: `missing ${missing.join(", ")}` }
-      : { status: "ok" };
+    const resolved = resolveTarget(config, { provider: name, model: "health" }, settings);
+    checks[`provider:${name}`] = "unusable" in resolved ? { status: "degraded", detail: resolved.unusable } : { status: "ok", detail: provider.type };
+  }
+  for (const [target, snapshot] of Object.entries(breakers)) {
+    checks[`breaker:${target}`] = {
+      status: snapshot.state === "closed" ? "ok" : "degraded",
+      detail: snapshot.state === "closed" ? "closed" : `${snapshot.state}, trips ${snapshot.trips}${snapshot.openUntil ? `, until ${new Date(snapshot.openUntil).toISOString()}` : ""}`,
+    };
   }
   return workerHealth("gateway", checks);
 }

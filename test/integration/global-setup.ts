@@ -3,9 +3,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
 import type { TestProject } from "vitest/node";
 import { parseDotenv } from "../../dev/dev-vars";
 import { startStack } from "../../dev/stack";
+import { TEST_PLATFORM_CONFIG } from "./platform-config";
 
 export interface StackInfo {
   edgeUrl: string;
@@ -23,15 +26,34 @@ declare module "vitest" {
   }
 }
 
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for (let cursor = "0"; ; ) {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+      if (cursor === "0") break;
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export const TEST_API_KEY = "sk-test-integration";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = join(import.meta.dirname, "..", "..");
   const dataDir = mkdtempSync(join(tmpdir(), "llm-edge-it-"));
   const wranglerLog = join(dataDir, "wrangler.log");
+  // Every Redis key of this run carries this prefix, and only those keys are deleted afterwards.
+  const keyPrefix = `it-${randomUUID().slice(0, 8)}:`;
   const vars = {
     ...parseDotenv(readFileSync(join(root, ".dev.vars.example"), "utf8")),
     API_KEYS: `${TEST_API_KEY}=tenant-a,sk-test-other=tenant-b`,
+    PLATFORM_CONFIG: JSON.stringify(TEST_PLATFORM_CONFIG),
+    REDIS_KEY_PREFIX: keyPrefix,
   };
   let stack;
   try {
@@ -64,6 +86,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   return async () => {
     await stack.stop();
+    await deleteKeys(stack.urls.redis, keyPrefix);
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

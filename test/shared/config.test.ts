@@ -1,11 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEV_CONFIG, parsePlatformConfig } from "../../shared/config";
+import { ConfigError, parsePlatformConfig } from "../../shared/config";
 
 describe("platform config", () => {
-  it("uses the offline dev config when none is set", () => {
-    expect(parsePlatformConfig(undefined)).toBe(DEV_CONFIG);
-    expect(parsePlatformConfig("")).toBe(DEV_CONFIG);
-    expect(DEV_CONFIG.routes.default?.targets.map((target) => target.model)).toEqual(["sim-primary", "sim-secondary"]);
+  it("uses the offline dev config when none is set: alias default → sim-primary, then sim-secondary", () => {
+    for (const raw of [undefined, ""]) {
+      const config = parsePlatformConfig(raw);
+      expect(config.routes.default?.targets.map((target) => target.model)).toEqual(["sim-primary", "sim-secondary"]);
+      expect(config.providers.sim?.baseUrl).toBe("$SIM_PROVIDER_URL/v1");
+    }
+  });
+
+  it("fills every route's policies with their defaults", () => {
+    const route = parsePlatformConfig({ providers: { p: { type: "openai" } }, routes: { r: { targets: [{ provider: "p", model: "m" }], retry: { maxAttempts: 5 } } } }).routes.r!;
+    expect(route.retry).toEqual({ maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 });
+    expect(route.timeouts).toEqual({ totalMs: 60_000, firstTokenMs: 20_000, idleMs: 20_000 });
+    expect(route.breaker.consecutiveFailures).toBe(5);
+    expect(route.fallback.statuses).toContain(503);
+    expect(route.strategy).toBe("ordered");
+  });
+
+  it("requires weights on every target of a weighted route", () => {
+    expect(() => parsePlatformConfig({ providers: { p: { type: "openai" } }, routes: { r: { strategy: "weighted", targets: [{ provider: "p", model: "m", weight: 1 }, { provider: "p", model: "n" }] } } })).toThrow(/needs a weight on every target/);
   });
 
   it("accepts a valid JSON config", () => {

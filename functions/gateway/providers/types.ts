@@ -60,8 +60,11 @@ export interface ProviderAdapter {
   mapResponse(body: unknown, target: ResolvedTarget, request: ChatCompletionRequest): ChatCompletion;
   /** Starts mapping one stream of the provider's SSE events to OpenAI chunks. */
   createStreamMapper(target: ResolvedTarget, request: ChatCompletionRequest): StreamMapper;
-  /** Explains a non-2xx answer (status and raw body text) in OpenAI terms, without leaking keys. */
-  mapError(status: number, bodyText: string): ProviderErrorInfo;
+  /**
+   * Explains a non-2xx answer (status and raw body text) in OpenAI terms, without leaking keys. With
+   * the target, its API key is redacted wherever it appears; bearer tokens and key-shaped strings always are.
+   */
+  mapError(status: number, bodyText: string, target?: ResolvedTarget): ProviderErrorInfo;
   /**
    * Sends the request. Optional: HTTP providers use the shared fetch transport; Workers AI answers
    * through its binding and wraps the result in a Response (SSE body when streaming).

@@ -1,0 +1,43 @@
+// The routing config of the integration stack: the dev config's routes plus one route per scenario,
+// each on simulated models of its own, so breaker state and faults of one test never leak into another.
+import { DEV_CONFIG_INPUT } from "../../shared/dev-config";
+
+const fastRetry = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
+const sim = (model: string) => ({ provider: "sim", model });
+
+export const TEST_PLATFORM_CONFIG = {
+  ...DEV_CONFIG_INPUT,
+  routes: {
+    ...DEV_CONFIG_INPUT.routes,
+    "t-retry": { targets: [sim("t-retry-a")], retry: fastRetry },
+    "t-fallback": { targets: [sim("t-fb-a"), sim("t-fb-b")], retry: { ...fastRetry, maxAttempts: 2 } },
+    "t-timeout": {
+      targets: [sim("t-to-a"), sim("t-to-b")],
+      retry: { ...fastRetry, maxAttempts: 1 },
+      timeouts: { firstTokenMs: 400, idleMs: 400, totalMs: 5_000 },
+    },
+    "t-stream": { targets: [sim("t-st-a"), sim("t-st-b")], retry: { ...fastRetry, maxAttempts: 1 }, timeouts: { idleMs: 500 } },
+    "t-invalid": { targets: [sim("t-inv-a"), sim("t-inv-b")], retry: fastRetry },
+    "t-budget": { targets: [sim("t-bud-a")], retry: { ...fastRetry, maxAttempts: 5 }, timeouts: { totalMs: 1_000 } },
+    "t-breaker": {
+      targets: [sim("t-br-a"), sim("t-br-b")],
+      retry: { ...fastRetry, maxAttempts: 1 },
+      breaker: { consecutiveFailures: 3, minRequests: 100, cooldownMs: 1_000, maxCooldownMs: 4_000, halfOpenProbes: 1 },
+    },
+    "t-sla": {
+      targets: [sim("t-sla-a"), sim("t-sla-b")],
+      retry: { ...fastRetry, maxAttempts: 1 },
+      breaker: { consecutiveFailures: 2, minRequests: 100, latencySlaMs: 150, cooldownMs: 30_000 },
+    },
+    "t-rules": {
+      targets: [sim("t-rules-default")],
+      rules: [
+        { when: { metadata: { tier: "premium" } }, targets: [sim("t-rules-premium")] },
+        { when: { stream: true }, targets: [sim("t-rules-stream")] },
+      ],
+    },
+    "t-weighted": { strategy: "weighted", targets: [{ ...sim("t-w-a"), weight: 1 }, { ...sim("t-w-b"), weight: 3 }] },
+    "t-cheapest": { strategy: "cheapest", targets: [sim("sim-primary"), sim("sim-secondary")] },
+    "t-claude": { targets: [{ provider: "sim-anthropic", model: "t-claude" }], retry: fastRetry },
+  },
+};
