@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { Redis as UpstashRedis } from "@upstash/redis";
 import { Redis as DirectRedis } from "ioredis";
 import { startRedisBridge } from "../dev/redis-bridge/server";
+import { formatTable, percentile } from "./support/stats";
 
 export interface LatencyFigures {
   p50Us: number;
@@ -83,12 +84,6 @@ export async function run(options: { requests?: number; warmup?: number; rounds?
   };
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
-}
-
 function printTable(result: RedisBridgeBenchResult): void {
   const rows = Object.entries(result.peers).map(([peer, f]) => [
     peer,
@@ -98,11 +93,8 @@ function printTable(result: RedisBridgeBenchResult): void {
     `${f.p99Ratio.toFixed(2)}x`,
   ]);
   const header = ["peer (GET, small key)", "p50 µs", "p99 µs", "p50 vs direct", "p99 vs direct"];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ");
   console.log(`Redis bridge latency, ${result.requestsPerPeer} sequential requests per peer, interleaved rounds`);
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
+  console.log(formatTable(header, rows));
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

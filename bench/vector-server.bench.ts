@@ -7,6 +7,7 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Index } from "@upstash/vector";
+import { percentile } from "./support/stats";
 
 const DIMENSION = 512;
 const BATCH_SIZE = 1000;
@@ -70,10 +71,6 @@ async function startServerProcess(token: string): Promise<{ url: string; stop: (
   throw new Error("the vector server process exited before it was listening");
 }
 
-function percentile(sortedMs: number[], p: number): number {
-  return sortedMs[Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1)]!;
-}
-
 async function timeQueries(ns: ReturnType<Index["namespace"]>, label: string, size: number, filter?: string): Promise<QueryFigures> {
   const run = () => ns.query({ vector: randomUnitVector(), topK: 10, includeMetadata: true, ...(filter ? { filter } : {}) });
   for (let i = 0; i < WARMUP_QUERIES; i++) await run();
@@ -84,7 +81,6 @@ async function timeQueries(ns: ReturnType<Index["namespace"]>, label: string, si
     results += (await run()).length;
     timings.push(performance.now() - started);
   }
-  timings.sort((a, b) => a - b);
   return { label, size, p50Ms: percentile(timings, 50), p99Ms: percentile(timings, 99), meanResults: results / QUERIES };
 }
 

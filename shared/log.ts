@@ -5,7 +5,8 @@
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
 
-const SECRET_KEY = /(authorization|api[-_]?key|token|secret|password|cookie)/i;
+/** Key names whose values are credentials ("access_token", "x-api-key"), but not counters like "prompt_tokens". */
+const SECRET_KEY = /(authorization|api[-_]?key|secret|password|cookie|(^|[-_])token$)/i;
 const SECRET_VALUE = /\b(Bearer\s+[A-Za-z0-9._~+/=-]{6,}|sk-[A-Za-z0-9_-]{6,}|sk-ant-[A-Za-z0-9_-]{6,})/g;
 
 function redact(value: unknown, depth = 0): unknown {

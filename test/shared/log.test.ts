@@ -28,4 +28,13 @@ describe("JSON logger", () => {
     expect(line).not.toContain("sk-test-1234567890");
     expect(JSON.parse(line).headers.Authorization).toBe("[REDACTED]");
   });
+
+  it("keeps token counts and other harmless fields readable", () => {
+    const { lines, logger } = capture();
+    logger.info("stream finished", { usage: { prompt_tokens: 12, completion_tokens: 30 }, access_token: "abc", refresh_token: "def" });
+    const line = JSON.parse(lines[0]!);
+    expect(line.usage).toEqual({ prompt_tokens: 12, completion_tokens: 30 });
+    expect(line.access_token).toBe("[REDACTED]");
+    expect(line.refresh_token).toBe("[REDACTED]");
+  });
 });

@@ -1,0 +1,117 @@
+// Gateway benchmark, peers side by side on one simulator with the same requests, interleaved:
+// (a) direct to the simulator, (b) our edge → gateway (the local stack), (c) Portkey's gateway 1.15.2.
+// Added latency (c1, c32), throughput, TTFT overhead, ratios ours/Portkey, then reliability runs.
+// Run: `npx tsx bench/gateway.bench.ts`; `run()` returns the figures. Everything on 127.0.0.1.
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+import { DIRECT, measureLatency, DEFAULT_LATENCY_PLAN, type PeerLatency } from "./gateway/latency";
+import type { ChatEndpoint } from "./gateway/load";
+import { portkeyFallbackHeaders, portkeyHeaders, startPortkey } from "./gateway/portkey";
+import { runHardDown, runTransientErrors, waitForPrimary, type HardDownFigures, type TransientFigures } from "./gateway/reliability";
+import { OURS, PORTKEY, addedLatency, checkTargets, printLatency, printReliability, type AddedLatency, type TargetCheck } from "./gateway/report";
+import { startBenchStack } from "./gateway/stack";
+
+export interface GatewayBenchResult {
+  latency: PeerLatency[];
+  added: AddedLatency[];
+  targets: TargetCheck[];
+  transient: TransientFigures[];
+  hardDown?: HardDownFigures;
+  /** Why a peer could not be measured (our edge before the gateway lands, Portkey failing to start). */
+  unavailable: Record<string, string>;
+}
+
+/** Stops for whatever is running, newest first; the watchdog below uses them too. */
+const running: Array<() => Promise<void>> = [];
+
+async function stopAll(): Promise<void> {
+  while (running.length > 0) await running.pop()!().catch((error: unknown) => console.error(`stopping failed: ${(error as Error).message}`));
+}
+
+function log(message: string): void {
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+/** Runs the whole benchmark and returns its figures (printing progress and tables as it goes). */
+export async function run(): Promise<GatewayBenchResult> {
+  const unavailable: Record<string, string> = {};
+  try {
+    log("starting the local stack (redis bridge, vector server, simulator, wrangler dev)…");
+    const stack = await startBenchStack();
+    running.push(stack.stop);
+    if (!stack.edge.ok) unavailable[OURS] = stack.edge.reason;
+
+    log("starting Portkey's gateway…");
+    const portkey = await startPortkey().catch((error: unknown) => {
+      unavailable[PORTKEY] = (error as Error).message;
+      return undefined;
+    });
+    if (portkey) running.push(portkey.stop);
+
+    const simV1 = `${stack.simUrl}/v1`;
+    const direct: ChatEndpoint = { name: DIRECT, url: `${simV1}/chat/completions`, headers: { authorization: "Bearer sk-bench-direct" }, model: "sim-primary" };
+    const ours: ChatEndpoint | undefined = stack.edge.ok
+      ? { name: OURS, url: `${stack.edge.value.url}/v1/chat/completions`, headers: { authorization: `Bearer ${stack.edge.value.apiKey}` }, model: "default" }
+      : undefined;
+    const portkeyPeer: ChatEndpoint | undefined = portkey
+      ? { name: PORTKEY, url: `${portkey.url}/v1/chat/completions`, headers: portkeyHeaders(simV1), model: "sim-primary" }
+      : undefined;
+    const endpoints = [direct, ours, portkeyPeer].filter((endpoint): endpoint is ChatEndpoint => endpoint !== undefined);
+    for (const [peer, reason] of Object.entries(unavailable)) console.log(`\n!! ${peer} is not measured: ${reason}\n`);
+
+    log(`latency runs: ${endpoints.map((endpoint) => endpoint.name).join(", ")}…`);
+    const latency = await measureLatency(endpoints);
+    const added = addedLatency(latency);
+    const targets = checkTargets(latency, added);
+    printLatency(latency, added, targets, DEFAULT_LATENCY_PLAN.concurrency);
+
+    const transient: TransientFigures[] = [];
+    let hardDown: HardDownFigures | undefined;
+    // Breakers are per target and shared by routes, so each run starts once sim-primary serves again.
+    const primaryBack = async () => {
+      if (ours && !(await waitForPrimary(ours, "sim-primary"))) console.log("!! sim-primary's breaker did not close within 40 s");
+    };
+    if (ours) {
+      log("reliability (i), ours, alias sim-primary (retries only): 1,000 requests with transient 503s…");
+      transient.push(await runTransientErrors(stack.simUrl, { ...ours, name: `${OURS} (sim-primary only: retries)`, model: "sim-primary" }));
+      await primaryBack();
+      log("reliability (i), ours, alias default (sim-primary → sim-secondary)…");
+      transient.push(await runTransientErrors(stack.simUrl, { ...ours, name: `${OURS} (default: fallback chain)` }));
+    }
+    if (portkey) {
+      log("reliability (i), Portkey with its fallback strategy (sim-primary → sim-secondary)…");
+      const fallback: ChatEndpoint = { name: `${PORTKEY} (fallback config)`, url: `${portkey.url}/v1/chat/completions`, headers: portkeyFallbackHeaders(simV1, ["sim-primary", "sim-secondary"]), model: "sim-primary" };
+      transient.push(await runTransientErrors(stack.simUrl, fallback));
+    }
+    if (ours) {
+      await primaryBack();
+      log("reliability (ii), ours: sim-primary hard down…");
+      hardDown = await runHardDown(stack.simUrl, ours, "sim-secondary");
+      // The breaker state lives in the shared Redis: leave sim-primary's breaker closed for whoever comes next.
+      await primaryBack();
+    }
+    printReliability(transient, hardDown);
+    return { latency, added, targets, transient, ...(hardDown ? { hardDown } : {}), unavailable };
+  } finally {
+    await stopAll();
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const started = performance.now();
+  setTimeout(() => {
+    console.error("\ngateway bench: still running after 6 minutes; stopping everything.");
+    void stopAll().finally(() => process.exit(2));
+  }, 360_000);
+  console.log(`Gateway benchmark on ${availableParallelism()} CPUs, Node ${process.version}; everything on 127.0.0.1.`);
+  try {
+    const result = await run();
+    console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const missing = Object.entries(result.unavailable);
+    for (const [peer, reason] of missing) console.error(`\nFAILED: peer "${peer}" could not be measured: ${reason}`);
+    process.exit(missing.length === 0 ? 0 : 1);
+  } catch (error) {
+    console.error(`\ngateway bench failed: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,173 @@
+// Printing of the gateway benchmark: absolute and added latency per peer, throughput, time to first
+// token, the ratios ours/Portkey with the targets, and the reliability runs.
+import { fixed, formatTable } from "../support/stats";
+import { DIRECT, type PeerLatency } from "./latency";
+import type { HardDownFigures, TransientFigures } from "./reliability";
+
+export const OURS = "ours";
+export const PORTKEY = "portkey";
+
+export interface AddedLatency {
+  peer: string;
+  sequentialP50: number;
+  sequentialP99: number;
+  concurrentP50: number;
+  concurrentP99: number;
+  ttftP50: number;
+  ttftP99: number;
+}
+
+export interface TargetCheck {
+  name: string;
+  pass: boolean;
+  detail: string;
+}
+
+/** Each non-direct peer's percentiles minus the direct peer's. */
+export function addedLatency(peers: readonly PeerLatency[]): AddedLatency[] {
+  const direct = peers.find((peer) => peer.peer === DIRECT);
+  if (!direct) return [];
+  return peers
+    .filter((peer) => peer !== direct)
+    .map((peer) => ({
+      peer: peer.peer,
+      sequentialP50: peer.sequential.p50 - direct.sequential.p50,
+      sequentialP99: peer.sequential.p99 - direct.sequential.p99,
+      concurrentP50: peer.concurrent.p50 - direct.concurrent.p50,
+      concurrentP99: peer.concurrent.p99 - direct.concurrent.p99,
+      ttftP50: peer.ttft.p50 - direct.ttft.p50,
+      ttftP99: peer.ttft.p99 - direct.ttft.p99,
+    }));
+}
+
+/** The three targets: p50 added ≤ half of Portkey's (c1 and c32), TTFT overhead ≤ 2 ms, throughput ≥ Portkey's. */
+export function checkTargets(peers: readonly PeerLatency[], added: readonly AddedLatency[]): TargetCheck[] {
+  const ours = added.find((row) => row.peer === OURS);
+  const portkey = added.find((row) => row.peer === PORTKEY);
+  const oursPeer = peers.find((peer) => peer.peer === OURS);
+  const portkeyPeer = peers.find((peer) => peer.peer === PORTKEY);
+  if (!ours || !portkey || !oursPeer || !portkeyPeer) return [];
+  const ms = (value: number) => `${fixed(value)} ms`;
+  return [
+    {
+      name: "p50 added ≤ ½ Portkey's, concurrency 1",
+      pass: ours.sequentialP50 <= portkey.sequentialP50 / 2,
+      detail: `${ms(ours.sequentialP50)} vs ${ms(portkey.sequentialP50)}`,
+    },
+    {
+      name: "p50 added ≤ ½ Portkey's, concurrency 32",
+      pass: ours.concurrentP50 <= portkey.concurrentP50 / 2,
+      detail: `${ms(ours.concurrentP50)} vs ${ms(portkey.concurrentP50)}`,
+    },
+    { name: "TTFT overhead (p50) ≤ 2 ms", pass: ours.ttftP50 <= 2, detail: ms(ours.ttftP50) },
+    {
+      name: "throughput at 32 ≥ Portkey's",
+      pass: oursPeer.throughput >= portkeyPeer.throughput,
+      detail: `${fixed(oursPeer.throughput, 0)} vs ${fixed(portkeyPeer.throughput, 0)} req/s`,
+    },
+  ];
+}
+
+/** Prints the latency tables, the ratios ours/Portkey and the target checks. */
+export function printLatency(peers: readonly PeerLatency[], added: readonly AddedLatency[], targets: readonly TargetCheck[], concurrency: number): void {
+  console.log("\nLatency per peer (ms; non-stream unless TTFT)");
+  console.log(
+    formatTable(
+      ["peer", "c1 p50", "c1 p99", `c${concurrency} p50`, `c${concurrency} p99`, `req/s @${concurrency}`, "TTFT p50", "TTFT p99", "ok", "failed"],
+      peers.map((peer) => [
+        peer.peer,
+        fixed(peer.sequential.p50),
+        fixed(peer.sequential.p99),
+        fixed(peer.concurrent.p50),
+        fixed(peer.concurrent.p99),
+        fixed(peer.throughput, 0),
+        fixed(peer.ttft.p50),
+        fixed(peer.ttft.p99),
+        String(peer.sequential.count + peer.concurrent.count + peer.ttft.count),
+        String(peer.failures),
+      ]),
+    ),
+  );
+  for (const peer of peers) {
+    if (peer.failures > 0) console.log(`  ${peer.peer} failures by status: ${JSON.stringify(peer.failureExamples)}`);
+    if (Object.keys(peer.cacheHeader).length > 0) console.log(`  ${peer.peer} x-gateway-cache: ${JSON.stringify(peer.cacheHeader)}`);
+  }
+
+  console.log("\nAdded over direct-to-simulator (ms)");
+  console.log(
+    formatTable(
+      ["peer", "c1 +p50", "c1 +p99", `c${concurrency} +p50`, `c${concurrency} +p99`, "TTFT +p50", "TTFT +p99"],
+      added.map((row) => [row.peer, ...[row.sequentialP50, row.sequentialP99, row.concurrentP50, row.concurrentP99, row.ttftP50, row.ttftP99].map((v) => fixed(v))]),
+    ),
+  );
+
+  const ours = added.find((row) => row.peer === OURS);
+  const portkey = added.find((row) => row.peer === PORTKEY);
+  const oursPeer = peers.find((peer) => peer.peer === OURS);
+  const portkeyPeer = peers.find((peer) => peer.peer === PORTKEY);
+  if (ours && portkey && oursPeer && portkeyPeer) {
+    const ratio = (a: number, b: number) => `${fixed(a / b)}x`;
+    console.log("\nRatios ours / Portkey (lower is better, except throughput)");
+    console.log(
+      formatTable(
+        ["figure", "ratio"],
+        [
+          ["added p50, c1", ratio(ours.sequentialP50, portkey.sequentialP50)],
+          ["added p99, c1", ratio(ours.sequentialP99, portkey.sequentialP99)],
+          [`added p50, c${concurrency}`, ratio(ours.concurrentP50, portkey.concurrentP50)],
+          [`added p99, c${concurrency}`, ratio(ours.concurrentP99, portkey.concurrentP99)],
+          ["TTFT overhead p50", ratio(ours.ttftP50, portkey.ttftP50)],
+          [`throughput @${concurrency}`, ratio(oursPeer.throughput, portkeyPeer.throughput)],
+        ],
+      ),
+    );
+  }
+  if (targets.length > 0) {
+    console.log("\nTargets");
+    for (const target of targets) console.log(`  [${target.pass ? "PASS" : "FAIL"}] ${target.name}: ${target.detail}`);
+  }
+}
+
+/** Prints runs (i) and (ii). */
+export function printReliability(transient: readonly TransientFigures[], hardDown: HardDownFigures | undefined): void {
+  if (transient.length > 0) {
+    console.log("\nReliability (i): transient 503s on sim-primary (windows of concurrent requests, fault `times` per window)");
+    console.log(
+      formatTable(
+        ["peer", "sent", "succeeded", "success %", "upstream calls", "injected 503s", "upstream fail %", "p50 ms", "p99 ms", "failed by status"],
+        transient.map((run) => [
+          run.peer,
+          String(run.sent),
+          String(run.succeeded),
+          fixed(run.successPct, 1),
+          String(run.upstreamCalls),
+          String(run.injectedFailures),
+          fixed(run.upstreamFailurePct, 1),
+          fixed(run.latency.p50),
+          fixed(run.latency.p99),
+          JSON.stringify(run.failureStatuses),
+        ]),
+      ),
+    );
+  }
+  if (hardDown) {
+    console.log("\nReliability (ii): sim-primary hard down (503 on every call), ours");
+    console.log(`  breaker ${hardDown.tripped ? "opened" : "did NOT open"} after ${hardDown.tripRequests} requests`);
+    console.log(
+      formatTable(
+        ["measured requests", "success %", "never touched sim-primary %", "p50 ms via fallback", "p50 ms sim-secondary direct", "p99 ms via fallback", "p99 ms sim-secondary direct"],
+        [
+          [
+            String(hardDown.measured),
+            fixed(hardDown.successPct, 1),
+            fixed(hardDown.untouchedPct, 1),
+            fixed(hardDown.viaFallback.p50),
+            fixed(hardDown.directToSecondary.p50),
+            fixed(hardDown.viaFallback.p99),
+            fixed(hardDown.directToSecondary.p99),
+          ],
+        ],
+      ),
+    );
+  }
+}
