@@ -1,12 +1,49 @@
-// JobCoordinator: one Durable Object per job, its state in the object's SQLite storage.
-// The job engine (tasks, events, alarm loop) comes with the fan-out issue; the schema is set up here.
+// JobCoordinator: one Durable Object per job, its state in the object's SQLite storage (jobs, tasks,
+// events). A thin shell over the pure engine: RPC methods store decisions, the alarm (and a poke after
+// each change) runs the driver loop, and every task call goes through the shared pipeline.
 import { DurableObject } from "cloudflare:workers";
+import type { CacheRpc, GatewayRpc, GuardrailRpc, PipelineServices } from "@llm-edge/shared";
+import { isTerminalJobStatus, type JobEvent, type JobSpec, type JobStatus, type JobView } from "@llm-edge/shared/jobs";
+import { JobDriver } from "./driver";
+import { cancelJob, createJob, decideApproval, type ControlResult } from "./engine";
+import type { JobStore } from "./rows";
+import { migrateJobTables, sqlJobStore } from "./sql-store";
+import { runTaskCall } from "./task-call";
+import { jobView } from "./views";
+
+/** Longest an alarm waits while calls are in flight: if the object is evicted, it resumes by then. */
+const HEARTBEAT_MS = 30_000;
+const EVENT_PAGE = 100;
 
 export class JobCoordinator extends DurableObject<Env> {
+  private readonly store: JobStore;
+  private readonly driver: JobDriver;
+  private readonly listeners = new Set<() => void>();
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.store = sqlJobStore(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      migrateJobTables(ctx.storage.sql);
+    });
+    const services: PipelineServices = {
+      gateway: env.GATEWAY as unknown as GatewayRpc,
+      cache: env.CACHE as unknown as CacheRpc,
+      guardrail: env.GUARDRAIL as unknown as GuardrailRpc,
+    };
+    this.driver = new JobDriver({
+      store: this.store,
+      now: () => Date.now(),
+      execute: (task, signal) => {
+        const job = this.store.job()!;
+        return runTaskCall(services, { tenant: job.tenant, jobId: job.id, traceparent: job.traceparent, task, signal, background: (work) => ctx.waitUntil(work) });
+      },
+      schedule: async (at) => {
+        if (at === undefined && !this.driver.live().size) return ctx.storage.deleteAlarm();
+        await ctx.storage.setAlarm(Math.min(at ?? Infinity, Date.now() + HEARTBEAT_MS));
+      },
+      changed: () => this.notify(),
     });
   }
 
@@ -16,5 +53,70 @@ export class JobCoordinator extends DurableObject<Env> {
     this.ctx.storage.sql.exec("INSERT INTO meta (key, value) VALUES ('heartbeat', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", String(now));
     const row = this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'heartbeat'").one();
     return Number(row.value);
+  }
+
+  /** Stores the job and its first tasks, then starts the loop through an immediate alarm. */
+  async create(input: { id: string; tenant: string; spec: JobSpec; traceparent: string }): Promise<{ id: string; status: JobStatus }> {
+    const existing = this.store.job();
+    if (existing) return { id: existing.id, status: existing.status };
+    const job = createJob(this.store, { ...input, now: Date.now() });
+    await this.ctx.storage.setAlarm(Date.now());
+    return { id: job.id, status: job.status };
+  }
+
+  /** The job as its tenant sees it; undefined for another tenant or no job. */
+  view(tenant: string): JobView | undefined {
+    const job = this.store.job();
+    return job && job.tenant === tenant ? jobView(job, this.store.tasks()) : undefined;
+  }
+
+  /** Events after `afterId`; waits up to `waitMs` for new ones while the job has not ended. */
+  async events(tenant: string, afterId: number, waitMs: number): Promise<{ events: JobEvent[]; ended: boolean } | undefined> {
+    const job = this.store.job();
+    if (!job || job.tenant !== tenant) return undefined;
+    let events = this.store.eventsAfter(afterId, EVENT_PAGE);
+    if (events.length === 0 && !isTerminalJobStatus(job.status)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.listeners.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, waitMs);
+        this.listeners.add(done);
+      });
+      events = this.store.eventsAfter(afterId, EVENT_PAGE);
+    }
+    const ended = isTerminalJobStatus(this.store.job()!.status) && events.length < EVENT_PAGE;
+    return { events, ended };
+  }
+
+  async cancel(tenant: string): Promise<ControlResult> {
+    return this.control(tenant, () => cancelJob(this.store, Date.now()));
+  }
+
+  async decide(tenant: string, approve: boolean): Promise<ControlResult> {
+    return this.control(tenant, () => decideApproval(this.store, approve, Date.now()));
+  }
+
+  override async alarm(): Promise<void> {
+    await this.driver.run();
+  }
+
+  private async control(tenant: string, change: () => ControlResult): Promise<ControlResult> {
+    const job = this.store.job();
+    if (!job || job.tenant !== tenant) return { ok: false, reason: "not_found" };
+    const result = change();
+    if (result.ok) {
+      this.driver.abort(result.abort);
+      this.driver.poke();
+      this.notify();
+      await this.ctx.storage.setAlarm(Date.now());
+    }
+    return result;
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
   }
 }

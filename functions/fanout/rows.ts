@@ -1,0 +1,61 @@
+// The coordinator's durable state: one job row, its task rows and its event log, and the store
+// interface the engine reads and writes them through (SQLite in the Durable Object, memory in tests).
+import type { ChatCompletionRequest } from "@llm-edge/shared";
+import type { JobEvent, JobResult, JobSpec, JobStatus, Plan, TaskRole, TaskStatus } from "@llm-edge/shared/jobs";
+
+export interface JobRow {
+  id: string;
+  tenant: string;
+  /** The W3C traceparent of the request that created the job; every task call continues its trace. */
+  traceparent: string;
+  spec: JobSpec;
+  status: JobStatus;
+  reason?: string;
+  createdAt: number;
+  updatedAt: number;
+  deadlineAt: number;
+  costUsd: number;
+  tokens: number;
+  /** Set when the job finished (or waits for approval to finish) with an answer. */
+  result?: JobResult;
+  plan?: Plan;
+  /** When a job waiting for approval fails by itself. */
+  approvalDeadlineAt?: number;
+  approved?: boolean;
+}
+
+export interface TaskRow {
+  id: string;
+  /** Creation order (stable ordering of views and tie-breaks). */
+  seq: number;
+  role: TaskRole;
+  status: TaskStatus;
+  /** Attempts claimed so far; attempt n is claimed (written) before its call starts. */
+  attempt: number;
+  request: ChatCompletionRequest;
+  /** Tasks whose outputs this one needs; their answers are added to its prompt when it starts. */
+  dependsOn: string[];
+  round?: number;
+  startedAt?: number;
+  endedAt?: number;
+  /** The running attempt's deadline. */
+  timeoutAt?: number;
+  /** A retry waits until then. */
+  notBefore?: number;
+  tokens?: number;
+  costUsd?: number;
+  output?: string;
+  score?: number;
+  error?: string;
+}
+
+/** Read/write access to one job's rows. Implementations must make each call durable before returning. */
+export interface JobStore {
+  job(): JobRow | undefined;
+  putJob(job: JobRow): void;
+  tasks(): TaskRow[];
+  putTask(task: TaskRow): void;
+  /** Appends an event and returns it with its id (1, 2, 3, … per job). */
+  addEvent(type: string, data: Record<string, unknown>, at: number): JobEvent;
+  eventsAfter(id: number, limit: number): JobEvent[];
+}

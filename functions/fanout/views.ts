@@ -1,0 +1,44 @@
+// What GET /v1/jobs/:id shows: the job row and its tasks as JobView/TaskView (no requests, no tenant).
+import type { JobView, TaskView } from "@llm-edge/shared/jobs";
+import type { JobRow, TaskRow } from "./rows";
+
+export function taskView(task: TaskRow): TaskView {
+  const durationMs = task.startedAt !== undefined && task.endedAt !== undefined ? task.endedAt - task.startedAt : undefined;
+  const optional = {
+    round: task.round,
+    startedAt: task.startedAt,
+    endedAt: task.endedAt,
+    durationMs,
+    tokens: task.tokens,
+    costUsd: task.costUsd,
+    output: task.output,
+    score: task.score,
+    error: task.error,
+  };
+  return {
+    id: task.id,
+    role: task.role,
+    model: task.request.model,
+    status: task.status,
+    attempts: task.attempt,
+    dependsOn: task.dependsOn,
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+  };
+}
+
+export function jobView(job: JobRow, tasks: TaskRow[]): JobView {
+  return {
+    id: job.id,
+    kind: job.spec.kind,
+    status: job.status,
+    ...(job.reason ? { reason: job.reason } : {}),
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    deadlineAt: job.deadlineAt,
+    costUsd: job.costUsd,
+    tokens: job.tokens,
+    ...(job.result ? { result: job.result } : {}),
+    ...(job.plan ? { plan: job.plan } : {}),
+    tasks: [...tasks].sort((a, b) => a.seq - b.seq).map(taskView),
+  };
+}

@@ -1,0 +1,94 @@
+// The driver loop with real asynchronous calls: the concurrency bound holds while calls overlap,
+// `first` aborts the losers' signals, and a new instance over the same rows (an eviction) runs only
+// the call that was lost — the old instance's late answer is ignored.
+import { describe, expect, it } from "vitest";
+import { JobSpecSchema } from "../../../shared/jobs";
+import { JobDriver } from "../../../functions/fanout/driver";
+import { createJob, type TaskOutcome } from "../../../functions/fanout/engine";
+import type { TaskRow } from "../../../functions/fanout/rows";
+import { memoryJobStore } from "./memory-store";
+
+const branches = (n: number) => Array.from({ length: n }, (_, i) => ({ model: "m", messages: [{ role: "user", content: `q${i + 1}` }] }));
+
+function setup(input: Record<string, unknown>) {
+  const store = memoryJobStore();
+  createJob(store, { id: "job1", tenant: "t", traceparent: "tp", spec: JobSpecSchema.parse(input), now: Date.now() });
+  return store;
+}
+
+/** A call that answers when released (or reports an abort). */
+function controllable() {
+  const waiting = new Map<string, (outcome: TaskOutcome) => void>();
+  const execute = (task: TaskRow, signal: AbortSignal) =>
+    new Promise<TaskOutcome>((resolve) => {
+      waiting.set(`${task.id}#${task.attempt}`, resolve);
+      signal.addEventListener("abort", () => resolve({ ok: false, error: "aborted", retryable: false }), { once: true });
+    });
+  return { waiting, execute };
+}
+
+describe("JobDriver", () => {
+  it("keeps at most `concurrency` calls in flight and runs every branch exactly once", async () => {
+    const store = setup({ kind: "fanout", branches: branches(8), limits: { concurrency: 3 } });
+    let inFlight = 0;
+    let peak = 0;
+    const started: string[] = [];
+    const driver = new JobDriver({
+      store,
+      now: () => Date.now(),
+      schedule: () => {},
+      execute: async (task) => {
+        started.push(task.id);
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return { ok: true, text: task.id, tokens: 1, costUsd: 0 };
+      },
+    });
+    await driver.run();
+    expect(store.job()?.status).toBe("succeeded");
+    expect(peak).toBe(3);
+    expect(started.sort()).toEqual(Array.from({ length: 8 }, (_, i) => `branch-${i + 1}`).sort());
+  });
+
+  it("first: aborts the calls still running once one answers", async () => {
+    const store = setup({ kind: "fanout", branches: branches(3), strategy: "first" });
+    const calls = controllable();
+    const driver = new JobDriver({ store, now: () => Date.now(), schedule: () => {}, execute: calls.execute });
+    const done = driver.run();
+    await new Promise((resolve) => setImmediate(resolve));
+    calls.waiting.get("branch-2#1")!({ ok: true, text: "fast", tokens: 1, costUsd: 0 });
+    await done;
+    expect(store.job()?.result).toMatchObject({ winner: "branch-2", text: "fast" });
+    expect(store.tasks().map((task) => `${task.id}:${task.status}`)).toEqual(["branch-1:cancelled", "branch-2:succeeded", "branch-3:cancelled"]);
+  });
+
+  it("after an eviction, a new instance re-runs only the lost call; the old instance's answer is ignored", async () => {
+    const store = setup({ kind: "fanout", branches: branches(3) });
+    const old = controllable();
+    const evicted = new JobDriver({ store, now: () => Date.now(), schedule: () => {}, execute: old.execute });
+    const oldLoop = evicted.run();
+    await new Promise((resolve) => setImmediate(resolve));
+    old.waiting.get("branch-1#1")!({ ok: true, text: "one", tokens: 1, costUsd: 0 });
+    old.waiting.get("branch-2#1")!({ ok: true, text: "two", tokens: 1, costUsd: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const executed: string[] = [];
+    const fresh = new JobDriver({
+      store,
+      now: () => Date.now(),
+      schedule: () => {},
+      execute: async (task) => {
+        executed.push(`${task.id}#${task.attempt}`);
+        return { ok: true, text: "three (again)", tokens: 1, costUsd: 0 };
+      },
+    });
+    await fresh.run();
+    expect(executed).toEqual(["branch-3#2"]);
+    // The old instance's call finally answers: attempt 1 is superseded, so nothing changes.
+    old.waiting.get("branch-3#1")!({ ok: true, text: "three (late)", tokens: 1, costUsd: 0 });
+    await oldLoop;
+    expect(store.job()?.result?.answers?.map((answer) => answer.text)).toEqual(["one", "two", "three (again)"]);
+  });
+});
