@@ -2,7 +2,9 @@
 // read it from PLATFORM_CONFIG (JSON) and fail loudly when it is wrong; without it, the offline dev
 // configuration (dev-config.ts) applies.
 import { z } from "zod";
+import { CacheConfigSchema } from "./cache-config";
 import { DEV_CONFIG_INPUT } from "./dev-config";
+import { GuardrailConfigSchema } from "./guardrail-config";
 import { BreakerPolicySchema, FallbackPolicySchema, OutputValidationSchema, RetryPolicySchema, TimeoutPolicySchema } from "./policies";
 
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -58,6 +60,8 @@ export const PlatformConfigSchema = z
     routes: z.record(z.string(), RouteSchema),
     /** Prices by upstream model name; models without a price cost 0 and say so in logs. */
     prices: z.record(z.string(), PriceSchema).default({}),
+    guardrails: GuardrailConfigSchema.prefault({}),
+    cache: CacheConfigSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     for (const [alias, route] of Object.entries(config.routes)) {

@@ -64,12 +64,46 @@ export class GatewayError extends Error {
   }
 }
 
+const RPC_MARKER = "GatewayError:";
+
 /**
- * Turns any thrown value into a GatewayError. Known errors pass through; anything else becomes an
- * opaque 500 whose message does not repeat the original (the caller logs the original).
+ * Prepares an error to cross a Workers RPC boundary, where only an Error's message survives: a
+ * GatewayError travels as its JSON body and status inside the message; `toGatewayError` on the other
+ * side restores it. Other errors cross unchanged (and become opaque 500s there).
+ */
+export function toRpcError(error: unknown): unknown {
+  if (!(error instanceof GatewayError)) return error;
+  return new Error(`${RPC_MARKER}${JSON.stringify({ status: error.status, body: error.toBody() })}`);
+}
+
+/** Runs an RPC method's body so that a GatewayError it throws reaches the caller intact (see toRpcError). */
+export async function rpcMethod<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toRpcError(error);
+  }
+}
+
+function fromRpcError(error: unknown): GatewayError | undefined {
+  if (!(error instanceof Error) || !error.message.startsWith(RPC_MARKER)) return undefined;
+  try {
+    const { status, body } = JSON.parse(error.message.slice(RPC_MARKER.length)) as { status: number; body: ErrorBody };
+    return GatewayError.fromBody(body, status);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Turns any thrown value into a GatewayError. Known errors pass through (also those that crossed RPC
+ * through `toRpcError`); anything else becomes an opaque 500 whose message does not repeat the
+ * original (the caller logs the original).
  */
 export function toGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
+  const crossed = fromRpcError(error);
+  if (crossed) return crossed;
   return new GatewayError("The server had an error while processing your request.", {
     type: "server_error",
     code: "internal_error",

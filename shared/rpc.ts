@@ -1,6 +1,9 @@
 // RPC contracts between Workers. Each pattern Worker's WorkerEntrypoint implements one of these
 // interfaces; callers type their service bindings with them. Argument and result types come from zod.
 import { z } from "zod";
+import type { CacheCallRpc } from "./cache-rpc";
+import type { GuardrailCheckRpc } from "./guardrail-rpc";
+import type { JobSpec, JobStatus, JobView } from "./jobs";
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest, EmbeddingsResponse, ErrorBody, ModelList } from "./openai";
 
 /** Passed as the first argument of every RPC so one trace spans all Workers. */
@@ -51,6 +54,8 @@ export interface ChatCallInput {
   targetOverride?: string[];
   /** Tenant of the caller's key (metadata for routing rules and logs). */
   tenant: string;
+  /** Sent upstream as the Idempotency-Key header (the fan-out coordinator passes job/task/attempt). */
+  idempotencyKey?: string;
 }
 
 /** A call's result: a completion, an SSE byte stream (already committed: its first chunk arrived), or an error. */
@@ -74,9 +79,28 @@ export interface GatewayRpc extends HealthRpc {
   embeddings(context: RpcContext, input: { request: EmbeddingsRequest; tenant: string }): Promise<EmbeddingsCallResult>;
   models(context: RpcContext): Promise<ModelList>;
 }
-export type CacheRpc = HealthRpc;
-export type GuardrailRpc = HealthRpc;
-export type FanoutRpc = HealthRpc;
+export interface CacheRpc extends HealthRpc, CacheCallRpc {}
+export interface GuardrailRpc extends HealthRpc, GuardrailCheckRpc {}
+/** A job of one tenant; a job of another tenant is not found. */
+export interface JobRef {
+  tenant: string;
+  id: string;
+}
+
+/** The answer to cancel/approve/reject: the job's new status, or why nothing changed. */
+export type JobActionResult = { ok: true; status: JobStatus } | { ok: false; reason: "not_found" } | { ok: false; reason: "conflict"; status: JobStatus; message: string };
+
+/** The fan-out coordinator's contract: jobs are created, read, followed, cancelled and approved per tenant. */
+export interface FanoutRpc extends HealthRpc {
+  createJob(context: RpcContext, input: { tenant: string; spec: JobSpec }): Promise<{ id: string; status: JobStatus }>;
+  /** The job with its tasks, or undefined when the tenant has no such job. */
+  getJob(context: RpcContext, ref: JobRef): Promise<JobView | undefined>;
+  /** Progress as SSE bytes (events after `lastEventId`), ending when the job ends; undefined when not found. */
+  jobEvents(context: RpcContext, ref: JobRef & { lastEventId?: number }): Promise<ReadableStream<Uint8Array> | undefined>;
+  cancelJob(context: RpcContext, ref: JobRef): Promise<JobActionResult>;
+  approveJob(context: RpcContext, ref: JobRef): Promise<JobActionResult>;
+  rejectJob(context: RpcContext, ref: JobRef): Promise<JobActionResult>;
+}
 
 /** Worst of several statuses: any "down" makes the whole "down", any "degraded" makes it "degraded". */
 export function worstStatus(statuses: Iterable<HealthStatus>): HealthStatus {

@@ -3,6 +3,9 @@ import { Hono } from "hono";
 import { GatewayError, createLogger, errorResponse, formatTraceparent, parseTraceparent, startSpan } from "@llm-edge/shared";
 import { requireApiKey } from "./auth";
 import { healthRoute } from "./health";
+import { cacheRoutes } from "./routes/cache";
+import { guardrailRoutes } from "./routes/guardrails";
+import { jobRoutes } from "./routes/jobs";
 import { openaiRoutes } from "./routes/openai";
 import type { EdgeApp } from "./types";
 
@@ -16,13 +19,29 @@ app.use("*", async (c, next) => {
   c.set("traceparent", formatTraceparent(trace));
   c.set("log", rootLogger.with({ traceId: trace.traceId }));
   await next();
-  c.header("x-gateway-trace-id", trace.traceId);
+  setTraceHeader(c.res, trace.traceId, (name, value) => c.header(name, value));
 });
+
+/**
+ * Adds x-gateway-trace-id to the finished response in place. The responses the routes build have
+ * mutable headers, so this avoids Hono's `c.header`, which copies a finished Response (a measurable
+ * cost per request on workerd); a response with immutable headers falls back to that copy.
+ */
+function setTraceHeader(response: Response, traceId: string, copyWithHeader: (name: string, value: string) => void): void {
+  try {
+    response.headers.set("x-gateway-trace-id", traceId);
+  } catch {
+    copyWithHeader("x-gateway-trace-id", traceId);
+  }
+}
 
 app.route("/health", healthRoute);
 
 app.use("/v1/*", requireApiKey);
 app.route("/v1", openaiRoutes);
+app.route("/v1", jobRoutes);
+app.route("/v1/guardrails", guardrailRoutes);
+app.route("/v1/cache", cacheRoutes);
 
 app.notFound((c) =>
   errorResponse(new GatewayError(`Unknown route: ${c.req.method} ${new URL(c.req.url).pathname}`, { type: "not_found_error", code: "unknown_route" })),

@@ -17,6 +17,8 @@ export interface GatewayDeps {
   bindings: ProviderBindings;
   breakers: BreakerRegistry;
   log: Logger;
+  /** The invocation's ctx.waitUntil: work that outlives the call (a committed stream's pump). */
+  waitUntil?: (work: Promise<unknown>) => void;
 }
 
 function streamCostComment(config: PlatformConfig, target: ResolvedTarget, input: ChatCallInput, end: StreamEnd, log: Logger): string | undefined {
@@ -36,10 +38,11 @@ export async function executeChat(deps: GatewayDeps, input: ChatCallInput): Prom
   } catch (error) {
     return rejected(alias, error);
   }
+  const bindings = input.idempotencyKey ? { ...deps.bindings, idempotencyKey: input.idempotencyKey } : deps.bindings;
   const upstreamCall = (target: ResolvedTarget): UpstreamCall => ({
     adapter: adapterFor(target.type),
     request: input.request,
-    bindings: deps.bindings,
+    bindings,
     validation: plan.route.validateOutput,
   });
 
@@ -48,6 +51,7 @@ export async function executeChat(deps: GatewayDeps, input: ChatCallInput): Prom
       attemptStream(ctx, upstreamCall(ctx.target), {
         idleMs: plan.route.timeouts.idleMs,
         onEnd: (end) => streamCostComment(config, ctx.target, input, end, deps.log),
+        keepAlive: deps.waitUntil,
       }),
     );
     return result.ok ? { ok: true, meta: callMeta(alias, result), stream: result.value } : callFailure(alias, result);

@@ -38,6 +38,29 @@ export const TEST_PLATFORM_CONFIG = {
     },
     "t-weighted": { strategy: "weighted", targets: [{ ...sim("t-w-a"), weight: 1 }, { ...sim("t-w-b"), weight: 3 }] },
     "t-cheapest": { strategy: "cheapest", targets: [sim("sim-primary"), sim("sim-secondary")] },
+    "t-guard": { targets: [sim("t-guard-a")] },
+    "t-cache": { targets: [sim("t-cache-a")] },
+    "t-guard-echo": { targets: [sim("t-guard-echo-a")], retry: { ...fastRetry, maxAttempts: 1 } },
     "t-claude": { targets: [{ provider: "sim-anthropic", model: "t-claude" }], retry: fastRetry },
+    // Jobs (test/integration/jobs): one upstream attempt per call, so simulator counts equal task attempts.
+    ...Object.fromEntries(
+      ["t-job-all", "t-job-fast", "t-job-slow", "t-job-judge", "t-job-gen", "t-job-critic", "t-job-rev", "t-job-hang", "t-job-approve", "t-job-evt"].map((model) => [
+        model,
+        { targets: [sim(model)], retry: { ...fastRetry, maxAttempts: 1 } },
+      ]),
+    ),
+  },
+  // The cache is off for every route but t-cache, so the gateway tests see every upstream call.
+  cache: { enabled: false, models: { "t-cache": { enabled: true } } },
+  guardrails: {
+    policies: {
+      strict: { denyList: ["project-zeus"], topics: { weapons: ["bioweapon"] } },
+      // Lets the input through untouched so the simulator echoes it, to exercise the output side.
+      "echo-output": { input: { pii: { action: "allow" }, secret: { action: "allow" } } },
+    },
+    assignments: [
+      { model: "t-guard", policy: "strict" },
+      { model: "t-guard-echo", policy: "echo-output" },
+    ],
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GatewayError, errorResponse, toGatewayError } from "../../shared/errors";
+import { GatewayError, errorResponse, toGatewayError, toRpcError } from "../../shared/errors";
 
 describe("errors", () => {
   it("renders a GatewayError as an OpenAI-style body with the status of its type", async () => {
@@ -21,5 +21,15 @@ describe("errors", () => {
     expect(body).not.toContain("sk-secret");
     expect(body).not.toContain("ECONNREFUSED");
     expect(JSON.parse(body).error.type).toBe("server_error");
+  });
+
+  it("restores a GatewayError that crossed RPC as a plain Error message", () => {
+    const original = new GatewayError("Unknown policy \"strict\"", { type: "invalid_request_error", code: "unknown_policy", param: "policy" });
+    const crossed = new Error((toRpcError(original) as Error).message);
+    const restored = toGatewayError(crossed);
+    expect(restored.status).toBe(400);
+    expect(restored.toBody()).toEqual(original.toBody());
+    const plain = new Error("boom");
+    expect(toRpcError(plain)).toBe(plain);
   });
 });

@@ -1,9 +1,11 @@
 // The OpenAI-compatible API: /v1/chat/completions (JSON or SSE), /v1/embeddings and /v1/models,
-// answered by the gateway Worker over RPC. Bodies are validated here, so bad input never reaches it.
+// chat through the shared pipeline (guardrails, cache, gateway), embeddings and models straight from
+// the gateway Worker over RPC. Bodies are validated here, so bad input never reaches a Worker behind.
 import { Hono } from "hono";
-import { ChatCompletionRequestSchema, EmbeddingsRequestSchema, GatewayError, errorResponse, type CallFailure } from "@llm-edge/shared";
+import { ChatCompletionRequestSchema, EmbeddingsRequestSchema, GatewayError, errorResponse, runPipeline, type CallFailure, type PipelineInput } from "@llm-edge/shared";
 import { readJsonBody } from "../body";
-import { gatewayHeaders } from "../gateway-headers";
+import { parseCacheControl } from "../cache-control";
+import { gatewayHeaders, pipelineHeaders } from "../gateway-headers";
 import type { EdgeEnv } from "../types";
 import { patternWorkers } from "../workers";
 
@@ -23,15 +25,29 @@ export const openaiRoutes = new Hono<EdgeEnv>()
   .post("/chat/completions", async (c) => {
     const request = await readJsonBody(c, ChatCompletionRequestSchema);
     const override = targetOverride(c.req.header("x-gateway-targets"));
-    const result = await patternWorkers(c.env).gateway.chat({ traceparent: c.var.traceparent }, { request, tenant: c.var.tenant, ...(override ? { targetOverride: override } : {}) });
-    if (!result.ok) return failureResponse(result);
-    const headers = gatewayHeaders(result.meta);
+    const cacheControl = parseCacheControl(c.req.header("x-gateway-cache-control"));
+    const reviewId = c.req.header("x-gateway-review-id");
+    // c.get, not c.var: Hono builds a fresh object of all variables on every c.var access.
+    const input: PipelineInput = {
+      tenant: c.get("tenant"),
+      request,
+      traceparent: c.get("traceparent"),
+      ...(override ? { targetOverride: override } : {}),
+      ...(cacheControl ? { cacheControl } : {}),
+      ...(reviewId ? { reviewId } : {}),
+    };
+    const result = await runPipeline(patternWorkers(c.env), input, (work) => c.executionCtx.waitUntil(work));
+    const headers = pipelineHeaders(result.meta);
+    if (!result.ok) {
+      if (result.retryAfterSeconds !== undefined) headers["retry-after"] = String(result.retryAfterSeconds);
+      return errorResponse(GatewayError.fromBody(result.error, result.status), headers);
+    }
     if ("stream" in result) {
       return new Response(result.stream, {
         headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
       });
     }
-    return c.json(result.completion, 200, headers);
+    return new Response(JSON.stringify(result.completion), { headers: { ...headers, "content-type": "application/json" } });
   })
   .post("/embeddings", async (c) => {
     const request = await readJsonBody(c, EmbeddingsRequestSchema);

@@ -5,8 +5,12 @@ import { GatewayError } from "@llm-edge/shared";
 import type { ChatCompletionRequest, EmbeddingsRequest } from "@llm-edge/shared";
 import type { ProviderAdapter, ProviderBindings, ProviderRequest, ResolvedTarget } from "./types";
 
-function postJson(request: ProviderRequest, signal: AbortSignal): Promise<Response> {
-  return fetch(request.url, { method: "POST", headers: request.headers, body: JSON.stringify(request.body), signal });
+/** Per-call values that travel with the bindings: the caller's idempotency key (the fan-out coordinator's job/task/attempt). */
+export type CallBindings = ProviderBindings & { idempotencyKey?: string };
+
+function postJson(request: ProviderRequest, signal: AbortSignal, idempotencyKey?: string): Promise<Response> {
+  const headers = idempotencyKey ? { ...request.headers, "Idempotency-Key": idempotencyKey } : request.headers;
+  return fetch(request.url, { method: "POST", headers, body: JSON.stringify(request.body), signal });
 }
 
 /**
@@ -18,11 +22,11 @@ export async function sendProviderRequest(
   adapter: ProviderAdapter,
   request: ChatCompletionRequest,
   target: ResolvedTarget,
-  bindings: ProviderBindings,
+  bindings: CallBindings,
   signal: AbortSignal,
 ): Promise<Response> {
   if (adapter.send) return adapter.send(request, target, bindings, signal);
-  return postJson(adapter.mapRequest(request, target), signal);
+  return postJson(adapter.mapRequest(request, target), signal, bindings.idempotencyKey);
 }
 
 /**
