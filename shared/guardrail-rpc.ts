@@ -71,6 +71,8 @@ export const ReviewSchema = z.object({
   findings: z.array(FindingSchema),
   /** The held text with PII masked (reviewers see what fired, not the raw values). */
   preview: z.string(),
+  /** For an approved output review: the held answer (redacted per policy), for the caller to collect. */
+  completion: z.unknown().optional(),
 });
 export type Review = z.infer<typeof ReviewSchema>;
 

@@ -201,6 +201,8 @@ export class ReviewQueue {
     const createdAtMs = Number(stored.createdAtMs);
     let status = String(stored.status);
     if (status === "pending" && this.now() - createdAtMs >= this.options.pendingTtlSeconds * 1_000) status = "expired";
-    return ReviewSchema.parse({ ...record.data, status, ...(decision?.success ? decision.data : {}) });
+    // An approved output review releases the answer it held (already redacted per policy).
+    const released = status === "approved" && record.data.direction === "output" && stored.payload !== undefined ? { completion: parsed(stored.payload) } : {};
+    return ReviewSchema.parse({ ...record.data, status, ...(decision?.success ? decision.data : {}), ...released });
   }
 }

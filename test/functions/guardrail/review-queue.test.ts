@@ -41,6 +41,20 @@ describe("review lifecycle", () => {
     expect(await queue.redeem("approve", created.id, "hash-a")).toEqual({ kind: "none" });
   });
 
+  it("an approved output review releases the answer it held; pending or rejected ones do not", async () => {
+    const queue = harness.queue();
+    const held = { choices: [{ index: 0, message: { role: "assistant", content: "Your code is [US_SSN]" }, finish_reason: "stop" }] };
+    const output = { ...review("release", "hash-out"), direction: "output" as const, payload: held };
+    const pending = await queue.create(output);
+    expect(pending.completion).toBeUndefined();
+    expect((await queue.get("release", pending.id))?.completion).toBeUndefined();
+    await queue.decide("release", pending.id, { decision: "approve" });
+    expect((await queue.get("release", pending.id))?.completion).toEqual(held);
+    const rejected = await queue.create({ ...output, requestHash: "hash-out-2" });
+    await queue.decide("release", rejected.id, { decision: "reject" });
+    expect((await queue.get("release", rejected.id))?.completion).toBeUndefined();
+  });
+
   it("a rejected review stays rejected and tells the caller so", async () => {
     const queue = harness.queue();
     const created = await queue.create(review("reject", "hash-r"));
