@@ -1,15 +1,20 @@
 // Gateway benchmark, peers side by side on one simulator with the same requests, interleaved:
-// (a) direct to the simulator, (b) our edge → gateway (the local stack), (c) Portkey's gateway 1.15.2.
-// Added latency (c1, c32), throughput, TTFT overhead, ratios ours/Portkey, then reliability runs.
-// Run: `npx tsx bench/gateway.bench.ts`; `run()` returns the figures. Everything on 127.0.0.1.
+// direct to the simulator; the "workerd floor" (a pass-through Worker on the same runtime as ours);
+// our gateway Worker alone behind a bare front Worker; ours (the edge with its pipeline → guardrail,
+// cache and gateway Workers: the built bundles on workerd via Miniflare, as production runs them);
+// ours under `wrangler dev` (with its proxy Worker, an extra row); Portkey's gateway 1.15.2 on Node.
+// Added latency (c1, c32), throughput, TTFT overhead, ours above the floor, ratios ours/Portkey, then
+// reliability runs. Run: `npx tsx bench/gateway.bench.ts` (BENCH_SKIP_WRANGLER=1 leaves out the
+// wrangler dev row); `run()` returns the figures. All on 127.0.0.1. Results: docs/benchmarks.md.
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { DIRECT, measureLatency, DEFAULT_LATENCY_PLAN, type PeerLatency } from "./gateway/latency";
 import type { ChatEndpoint } from "./gateway/load";
 import { portkeyFallbackHeaders, portkeyHeaders, startPortkey } from "./gateway/portkey";
 import { runHardDown, runTransientErrors, waitForPrimary, type HardDownFigures, type TransientFigures } from "./gateway/reliability";
-import { OURS, PORTKEY, addedLatency, checkTargets, printLatency, printReliability, type AddedLatency, type TargetCheck } from "./gateway/report";
+import { FLOOR, GATEWAY_ONLY, OURS, OURS_WRANGLER, PORTKEY, addedLatency, checkTargets, printLatency, printReliability, type AddedLatency, type TargetCheck } from "./gateway/report";
 import { startBenchStack } from "./gateway/stack";
+import { pidListeningOn } from "./support/process-cpu";
 
 export interface GatewayBenchResult {
   latency: PeerLatency[];
@@ -36,10 +41,12 @@ function log(message: string): void {
 export async function run(): Promise<GatewayBenchResult> {
   const unavailable: Record<string, string> = {};
   try {
-    log("starting the local stack (redis bridge, vector server, simulator, wrangler dev)…");
+    log("starting the stand-ins, building the bundles, starting our Workers and the floor Worker on Miniflare…");
     const stack = await startBenchStack();
     running.push(stack.stop);
     if (!stack.edge.ok) unavailable[OURS] = stack.edge.reason;
+    if (!stack.floor.ok) unavailable[FLOOR] = stack.floor.reason;
+    if (!stack.gatewayOnly.ok) unavailable[GATEWAY_ONLY] = stack.gatewayOnly.reason;
 
     log("starting Portkey's gateway…");
     const portkey = await startPortkey().catch((error: unknown) => {
@@ -48,15 +55,29 @@ export async function run(): Promise<GatewayBenchResult> {
     });
     if (portkey) running.push(portkey.stop);
 
+    // The old way of running ours, kept as an extra row: `wrangler dev` puts a proxy Worker in front.
+    log("starting our Workers under wrangler dev as well (extra row)…");
+    const wrangler = process.env.BENCH_SKIP_WRANGLER === "1" ? undefined : await stack.startWranglerDev();
+    if (wrangler?.ok) running.push(wrangler.value.stop);
+    else if (wrangler) console.log(`\n(extra row "${OURS_WRANGLER}" not measured: ${wrangler.reason})`);
+
     const simV1 = `${stack.simUrl}/v1`;
+    const ourEndpoint = (name: string, url: string, apiKey: string): ChatEndpoint => ({ name, url: `${url}/v1/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, model: "default" });
+    // Miniflare serves from its workerd process; under wrangler dev the port is the proxy's, not ours.
+    const servedBy = (url: string) => ({ serverPid: pidListeningOn(Number(new URL(url).port)) });
     const direct: ChatEndpoint = { name: DIRECT, url: `${simV1}/chat/completions`, headers: { authorization: "Bearer sk-bench-direct" }, model: "sim-primary" };
-    const ours: ChatEndpoint | undefined = stack.edge.ok
-      ? { name: OURS, url: `${stack.edge.value.url}/v1/chat/completions`, headers: { authorization: `Bearer ${stack.edge.value.apiKey}` }, model: "default" }
+    const floor: ChatEndpoint | undefined = stack.floor.ok
+      ? { name: FLOOR, url: `${stack.floor.value}/v1/chat/completions`, headers: { authorization: "Bearer sk-bench-direct" }, model: "sim-primary", ...servedBy(stack.floor.value) }
       : undefined;
+    const gatewayOnly: ChatEndpoint | undefined = stack.gatewayOnly.ok
+      ? { name: GATEWAY_ONLY, url: `${stack.gatewayOnly.value}/v1/chat/completions`, headers: {}, model: "default", ...servedBy(stack.gatewayOnly.value) }
+      : undefined;
+    const ours = stack.edge.ok ? { ...ourEndpoint(OURS, stack.edge.value.url, stack.edge.value.apiKey), ...servedBy(stack.edge.value.url) } : undefined;
+    const oursWrangler = wrangler?.ok ? ourEndpoint(OURS_WRANGLER, wrangler.value.url, wrangler.value.apiKey) : undefined;
     const portkeyPeer: ChatEndpoint | undefined = portkey
-      ? { name: PORTKEY, url: `${portkey.url}/v1/chat/completions`, headers: portkeyHeaders(simV1), model: "sim-primary" }
+      ? { name: PORTKEY, url: `${portkey.url}/v1/chat/completions`, headers: portkeyHeaders(simV1), model: "sim-primary", ...(portkey.pid !== undefined ? { serverPid: portkey.pid } : {}) }
       : undefined;
-    const endpoints = [direct, ours, portkeyPeer].filter((endpoint): endpoint is ChatEndpoint => endpoint !== undefined);
+    const endpoints = [direct, floor, gatewayOnly, ours, oursWrangler, portkeyPeer].filter((endpoint): endpoint is ChatEndpoint => endpoint !== undefined);
     for (const [peer, reason] of Object.entries(unavailable)) console.log(`\n!! ${peer} is not measured: ${reason}\n`);
 
     log(`latency runs: ${endpoints.map((endpoint) => endpoint.name).join(", ")}…`);
@@ -64,6 +85,8 @@ export async function run(): Promise<GatewayBenchResult> {
     const added = addedLatency(latency);
     const targets = checkTargets(latency, added);
     printLatency(latency, added, targets, DEFAULT_LATENCY_PLAN.concurrency);
+    // wrangler dev is only an extra latency row: stop it so it does not share the machine any longer.
+    if (wrangler?.ok) await wrangler.value.stop();
 
     const transient: TransientFigures[] = [];
     let hardDown: HardDownFigures | undefined;

@@ -1,7 +1,7 @@
 // The offline local stack: real redis-server, the three stand-ins (Upstash Redis REST bridge, Upstash
 // Vector server, simulated LLM provider) and `wrangler dev` with every Worker. Used by `npm run dev`
-// and, on free ports, by the integration tests. A stand-in is skipped when .dev.vars points its URL
-// at a real (non-loopback) service.
+// and, on free ports, by the integration tests; the gateway benchmark starts only the stand-ins
+// (`startStandIns`). A stand-in is skipped when .dev.vars points its URL at a real (non-loopback) service.
 import { join } from "node:path";
 import { isLoopbackUrl } from "./dev-vars";
 import { freePort, waitFor } from "./ports";
@@ -50,8 +50,26 @@ async function edgeHealthy(edgeUrl: string): Promise<boolean> {
   }
 }
 
-/** Starts the whole stack and resolves once the edge's /health answers 200; on failure stops what it started. */
-export async function startStack(options: StackOptions): Promise<Stack> {
+export interface StandInOptions {
+  /** 0 picks a free port (except redis, which is used when it answers). */
+  ports: Omit<StackPorts, "edge">;
+  vars: Record<string, string>;
+  dataDir: string;
+}
+
+/** The stand-ins that are running, and the vars that point the Workers at them. */
+export interface StandIns {
+  urls: { sim: string; redisBridge: string; vector: string; redis: string };
+  vars: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts only the stand-ins (redis-server when none answers, the Redis REST bridge, the Vector server,
+ * the simulated provider) and returns `vars` with their URLs filled in, ready for any Workers runtime
+ * (wrangler dev here; the benchmark runs the built bundles on Miniflare). On failure stops what it started.
+ */
+export async function startStandIns(options: StandInOptions): Promise<StandIns> {
   const started: Stoppable[] = [];
   const stop = async () => {
     for (const service of started.reverse()) await service.stop().catch(() => {});
@@ -93,6 +111,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       UPSTASH_VECTOR_REST_TOKEN: vars.UPSTASH_VECTOR_REST_TOKEN ?? "local-vector-token",
       SIM_PROVIDER_URL: sim.url,
     });
+    return { urls: { sim: sim.url, redisBridge: redisBridgeUrl, vector: vectorUrl, redis: redis.url }, vars, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Starts the whole stack and resolves once the edge's /health answers 200; on failure stops what it started. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const started: Stoppable[] = [];
+  const stop = async () => {
+    for (const service of started.reverse()) await service.stop().catch(() => {});
+  };
+  try {
+    const standIns = await startStandIns({ ports: options.ports, vars: options.vars, dataDir: options.dataDir });
+    started.push(standIns);
+    const vars = standIns.vars;
 
     const edgePort = await portOrFree(options.ports.edge);
     const wrangler = startWranglerDev({
@@ -116,7 +151,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       250,
     );
     return {
-      urls: { edge: edgeUrl, sim: sim.url, redisBridge: redisBridgeUrl, vector: vectorUrl, redis: redis.url },
+      urls: { edge: edgeUrl, ...standIns.urls },
       vars,
       stop,
     };

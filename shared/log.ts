@@ -28,18 +28,43 @@ export interface Logger {
   with(fields: LogFields): Logger;
 }
 
+/** A logger is one small object (no closures per instance): `with` runs on every request. */
+class JsonLogger implements Logger {
+  constructor(
+    private readonly base: LogFields,
+    private readonly sink: (line: string) => void,
+  ) {}
+
+  debug(message: string, fields?: LogFields): void {
+    this.write("debug", message, fields);
+  }
+
+  info(message: string, fields?: LogFields): void {
+    this.write("info", message, fields);
+  }
+
+  warn(message: string, fields?: LogFields): void {
+    this.write("warn", message, fields);
+  }
+
+  error(message: string, fields?: LogFields): void {
+    this.write("error", message, fields);
+  }
+
+  with(fields: LogFields): Logger {
+    return new JsonLogger({ ...this.base, ...fields }, this.sink);
+  }
+
+  private write(level: LogLevel, message: string, fields?: LogFields): void {
+    const sink = this.sink;
+    sink(JSON.stringify({ time: new Date().toISOString(), level, message, ...(redact({ ...this.base, ...fields }) as LogFields) }));
+  }
+}
+
 /**
  * Creates a logger for one Worker (and, with `with`, one request). Lines go to console.log as JSON,
  * which Workers Logs and `wrangler tail` collect; fields are redacted before printing.
  */
 export function createLogger(base: LogFields, sink: (line: string) => void = console.log): Logger {
-  const write = (level: LogLevel, message: string, fields?: LogFields) =>
-    sink(JSON.stringify({ time: new Date().toISOString(), level, message, ...(redact({ ...base, ...fields }) as LogFields) }));
-  return {
-    debug: (message, fields) => write("debug", message, fields),
-    info: (message, fields) => write("info", message, fields),
-    warn: (message, fields) => write("warn", message, fields),
-    error: (message, fields) => write("error", message, fields),
-    with: (fields) => createLogger({ ...base, ...fields }, sink),
-  };
+  return new JsonLogger(base, sink);
 }

@@ -11,9 +11,14 @@ const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$
 const ZERO_TRACE = "0".repeat(32);
 const ZERO_SPAN = "0".repeat(16);
 
+/** "00".."ff" by byte value: a table lookup per byte instead of toString/padStart/join on every request. */
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
 function randomHex(bytes: number): string {
   const buffer = crypto.getRandomValues(new Uint8Array(bytes));
-  return Array.from(buffer, (b) => b.toString(16).padStart(2, "0")).join("");
+  let hex = "";
+  for (const byte of buffer) hex += HEX_BYTES[byte];
+  return hex;
 }
 
 /**

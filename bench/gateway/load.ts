@@ -9,6 +9,8 @@ export interface ChatEndpoint {
   url: string;
   headers: Record<string, string>;
   model: string;
+  /** The process that serves it (its CPU per request is measured), when there is exactly one. */
+  serverPid?: number;
 }
 
 export interface TimedCall {

@@ -7,6 +7,8 @@ import { freePort, portAnswers, waitFor } from "../../dev/ports";
 
 export interface PortkeyGateway {
   url: string;
+  /** The Node process that serves it. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -45,7 +47,7 @@ export async function startPortkey(readyTimeoutMs = 20_000): Promise<PortkeyGate
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, stop };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop };
 }
 
 /** The headers that make Portkey forward a request to an OpenAI-wire server at `upstreamV1Url` (e.g. `${simUrl}/v1`). */

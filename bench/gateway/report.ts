@@ -1,10 +1,17 @@
 // Printing of the gateway benchmark: absolute and added latency per peer, throughput, time to first
-// token, the ratios ours/Portkey with the targets, and the reliability runs.
+// token, ours split into the runtime floor and what is above it, the ratios ours/Portkey with the
+// targets, and the reliability runs.
 import { fixed, formatTable } from "../support/stats";
 import { DIRECT, type PeerLatency } from "./latency";
 import type { HardDownFigures, TransientFigures } from "./reliability";
 
 export const OURS = "ours";
+/** A pass-through Worker on the same workerd as ours: what any Worker costs on this machine. */
+export const FLOOR = "workerd floor";
+/** Our gateway Worker alone behind a bare front Worker: the edge → gateway RPC path without the pipeline. */
+export const GATEWAY_ONLY = "ours: gateway only";
+/** Ours again, under `wrangler dev` (a proxy Worker in a second workerd in front): how it used to be measured. */
+export const OURS_WRANGLER = "ours (wrangler dev)";
 export const PORTKEY = "portkey";
 
 export interface AddedLatency {
@@ -70,10 +77,10 @@ export function checkTargets(peers: readonly PeerLatency[], added: readonly Adde
 
 /** Prints the latency tables, the ratios ours/Portkey and the target checks. */
 export function printLatency(peers: readonly PeerLatency[], added: readonly AddedLatency[], targets: readonly TargetCheck[], concurrency: number): void {
-  console.log("\nLatency per peer (ms; non-stream unless TTFT)");
+  console.log("\nLatency per peer (ms; non-stream unless TTFT; server CPU: the serving process, read from /proc, n/a when not one process)");
   console.log(
     formatTable(
-      ["peer", "c1 p50", "c1 p99", `c${concurrency} p50`, `c${concurrency} p99`, `req/s @${concurrency}`, "TTFT p50", "TTFT p99", "ok", "failed"],
+      ["peer", "c1 p50", "c1 p99", `c${concurrency} p50`, `c${concurrency} p99`, `req/s @${concurrency}`, `server CPU ms/req @${concurrency}`, "TTFT p50", "TTFT p99", "ok", "failed"],
       peers.map((peer) => [
         peer.peer,
         fixed(peer.sequential.p50),
@@ -81,6 +88,7 @@ export function printLatency(peers: readonly PeerLatency[], added: readonly Adde
         fixed(peer.concurrent.p50),
         fixed(peer.concurrent.p99),
         fixed(peer.throughput, 0),
+        fixed(peer.serverCpuMsPerRequest),
         fixed(peer.ttft.p50),
         fixed(peer.ttft.p99),
         String(peer.sequential.count + peer.concurrent.count + peer.ttft.count),
@@ -100,6 +108,8 @@ export function printLatency(peers: readonly PeerLatency[], added: readonly Adde
       added.map((row) => [row.peer, ...[row.sequentialP50, row.sequentialP99, row.concurrentP50, row.concurrentP99, row.ttftP50, row.ttftP99].map((v) => fixed(v))]),
     ),
   );
+
+  printFloorSplit(added, concurrency);
 
   const ours = added.find((row) => row.peer === OURS);
   const portkey = added.find((row) => row.peer === PORTKEY);
@@ -126,6 +136,32 @@ export function printLatency(peers: readonly PeerLatency[], added: readonly Adde
     console.log("\nTargets");
     for (const target of targets) console.log(`  [${target.pass ? "PASS" : "FAIL"}] ${target.name}: ${target.detail}`);
   }
+}
+
+/**
+ * Prints ours' added p50 split in two: the runtime floor (what the pass-through Worker adds on the
+ * same workerd) and the rest, which is our code and our second Worker (edge → gateway RPC).
+ */
+function printFloorSplit(added: readonly AddedLatency[], concurrency: number): void {
+  const floor = added.find((row) => row.peer === FLOOR);
+  const ours = added.find((row) => row.peer === OURS);
+  if (!floor || !ours) return;
+  const gateway = added.find((row) => row.peer === GATEWAY_ONLY);
+  const row = (figure: string, pick: (row: AddedLatency) => number) => [
+    figure,
+    fixed(pick(floor)),
+    gateway ? fixed(pick(gateway) - pick(floor)) : "n/a",
+    gateway ? fixed(pick(ours) - pick(gateway)) : "n/a",
+    fixed(pick(ours) - pick(floor)),
+    fixed(pick(ours)),
+  ];
+  console.log("\nOurs split: runtime floor, gateway path above it, edge pipeline above that (added p50, ms)");
+  console.log(
+    formatTable(
+      ["figure", "workerd floor", "+ gateway path", "+ edge pipeline", "ours above floor", "ours"],
+      [row("c1", (r) => r.sequentialP50), row(`c${concurrency}`, (r) => r.concurrentP50), row("TTFT", (r) => r.ttftP50)],
+    ),
+  );
 }
 
 /** Prints runs (i) and (ii). */

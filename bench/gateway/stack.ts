@@ -1,26 +1,48 @@
-// Our side of the gateway benchmark: the whole local stack (dev/stack.ts) on free ports with a
-// throwaway data folder, and one probe that tells whether the edge already serves chat completions.
-// When the stack cannot start, a bare simulator stands in so the other peers can still be measured.
+// Our side of the gateway benchmark: the stand-ins (dev/stack.ts) on free ports with a throwaway
+// data folder and a Redis key prefix of its own, our Workers run the way production runs them (the
+// built bundles on workerd through Miniflare, no dev-server proxy), the "workerd floor" pass-through
+// Worker, our gateway alone behind a bare front Worker, and optionally `wrangler dev` as an extra row.
+// When our Workers cannot start, the other peers are still measured and the reason is reported.
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { DEV_CONFIG_INPUT } from "../../shared/dev-config";
 import { parseDotenv } from "../../dev/dev-vars";
-import { startSimProvider } from "../../dev/sim-provider/server";
-import { startStack } from "../../dev/stack";
+import { freePort, waitFor } from "../../dev/ports";
+import { startStandIns, type StandIns } from "../../dev/stack";
+import { startWranglerDev } from "../../dev/wrangler-dev";
+import { buildBundles, startFloorWorker, startGatewayOnly, startOurWorkers, type RunningWorkers } from "./workerd";
 
 export const BENCH_API_KEY = "sk-bench-gateway";
+
+/**
+ * The offline dev routes with the semantic cache switched off: the peers are compared as gateways on
+ * the same unique requests (Portkey runs without a cache), and cache lookups would put an embedding
+ * (~35 ms of CPU on this machine, in the stand-in) on every request. Guardrails stay on: every chat
+ * request of the product passes them, so they are part of "ours".
+ */
+export const BENCH_PLATFORM_CONFIG = { ...DEV_CONFIG_INPUT, cache: { enabled: false } };
 
 export interface OurEdge {
   url: string;
   apiKey: string;
 }
 
+export type Availability<T> = { ok: true; value: T } | { ok: false; reason: string };
+
 export interface BenchStack {
   simUrl: string;
-  /** The edge when it answers chat completions; otherwise why it cannot be measured. */
-  edge: { ok: true; value: OurEdge } | { ok: false; reason: string };
-  wranglerLog: string;
+  /** Our edge on workerd (Miniflare, built bundles) when it answers chat completions. */
+  edge: Availability<OurEdge>;
+  /** The pass-through Worker on the same runtime. */
+  floor: Availability<string>;
+  /** Our gateway Worker alone behind a bare front Worker (the RPC path without the edge's pipeline). */
+  gatewayOnly: Availability<string>;
+  /** Starts our Workers under `wrangler dev` as well (the old way, with its proxy Worker in front). */
+  startWranglerDev(): Promise<Availability<OurEdge & { stop(): Promise<void> }>>;
   stop(): Promise<void>;
 }
 
@@ -28,7 +50,7 @@ function tail(path: string, lines: number): string {
   try {
     return readFileSync(path, "utf8").split("\n").slice(-lines).join("\n");
   } catch {
-    return "(no wrangler log)";
+    return "(no log)";
   }
 }
 
@@ -49,47 +71,90 @@ async function probeChat(edge: OurEdge): Promise<string | undefined> {
   }
 }
 
-/**
- * Starts the stack (vars from .dev.vars.example, a bench-only API key) and probes the edge. If the
- * stack does not come up within `readyTimeoutMs`, starts a lone simulator instead and reports why.
- */
-export async function startBenchStack(readyTimeoutMs = 90_000): Promise<BenchStack> {
-  const root = fileURLToPath(new URL("../..", import.meta.url));
-  const dataDir = mkdtempSync(join(tmpdir(), "llm-edge-bench-"));
-  const wranglerLog = join(dataDir, "wrangler.log");
-  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
-  const vars = { ...parseDotenv(readFileSync(join(root, ".dev.vars.example"), "utf8")), API_KEYS: `${BENCH_API_KEY}=bench` };
+/** Deletes the keys under `prefix` (this run's breaker state), and nothing else. */
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
-    const stack = await startStack({
-      root,
-      ports: { edge: 0, sim: 0, redisBridge: 0, vector: 0, redis: Number(process.env.REDIS_PORT ?? 6379) },
-      vars,
-      dataDir,
-      wranglerOutput: wranglerLog,
-      readyTimeoutMs,
-    });
-    const edge = { url: stack.urls.edge, apiKey: BENCH_API_KEY };
-    const problem = await probeChat(edge);
-    return {
-      simUrl: stack.urls.sim,
-      edge: problem === undefined ? { ok: true, value: edge } : { ok: false, reason: `the edge does not serve chat completions yet: ${problem}` },
-      wranglerLog,
-      stop: async () => {
-        await stack.stop();
-        removeDataDir();
-      },
-    };
-  } catch (error) {
-    const reason = `the local stack did not start: ${(error as Error).message}\n--- wrangler log (tail) ---\n${tail(wranglerLog, 20)}`;
-    const sim = await startSimProvider({ port: 0 });
-    return {
-      simUrl: sim.url,
-      edge: { ok: false, reason },
-      wranglerLog,
-      stop: async () => {
-        await sim.close();
-        removeDataDir();
-      },
-    };
+    await redis.connect();
+    for (let cursor = "0"; ; ) {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+      if (cursor === "0") break;
+    }
+  } finally {
+    redis.disconnect();
   }
+}
+
+async function startOurs(root: string, standIns: StandIns, dataDir: string): Promise<{ edge: Availability<OurEdge>; workers?: RunningWorkers }> {
+  const log = join(dataDir, "workerd.log");
+  try {
+    buildBundles(root);
+    const workers = await startOurWorkers(root, standIns.vars, log);
+    const edge = { url: workers.url, apiKey: BENCH_API_KEY };
+    const problem = await probeChat(edge);
+    return { edge: problem === undefined ? { ok: true, value: edge } : { ok: false, reason: `the edge does not serve chat completions: ${problem}` }, workers };
+  } catch (error) {
+    return { edge: { ok: false, reason: `our Workers did not start on Miniflare: ${(error as Error).message}\n--- workerd log (tail) ---\n${tail(log, 20)}` } };
+  }
+}
+
+/**
+ * Starts the stand-ins (vars from .dev.vars.example, a bench-only API key and Redis prefix), builds
+ * and starts our Workers on Miniflare and the floor Worker, and probes our edge.
+ */
+export async function startBenchStack(root = fileURLToPath(new URL("../..", import.meta.url))): Promise<BenchStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), "llm-edge-bench-"));
+  const keyPrefix = `bench-${randomUUID().slice(0, 8)}:`;
+  const vars = {
+    ...parseDotenv(readFileSync(join(root, ".dev.vars.example"), "utf8")),
+    API_KEYS: `${BENCH_API_KEY}=bench`,
+    REDIS_KEY_PREFIX: keyPrefix,
+    PLATFORM_CONFIG: JSON.stringify(BENCH_PLATFORM_CONFIG),
+  };
+  const standIns = await startStandIns({ ports: { sim: 0, redisBridge: 0, vector: 0, redis: Number(process.env.REDIS_PORT ?? 6379) }, vars, dataDir });
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne().catch(() => {});
+    await standIns.stop();
+    await deleteKeys(standIns.urls.redis, keyPrefix).catch(() => {});
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const ours = await startOurs(root, standIns, dataDir);
+  if (ours.workers) stops.push(ours.workers.stop);
+  let floor: Availability<string>;
+  try {
+    const floorWorker = await startFloorWorker(standIns.urls.sim, join(dataDir, "floor.log"));
+    stops.push(floorWorker.stop);
+    floor = { ok: true, value: floorWorker.url };
+  } catch (error) {
+    floor = { ok: false, reason: `the floor Worker did not start: ${(error as Error).message}` };
+  }
+
+  let gatewayOnly: Availability<string>;
+  try {
+    const gateway = await startGatewayOnly(root, standIns.vars, join(dataDir, "gateway-only.log"));
+    stops.push(gateway.stop);
+    gatewayOnly = { ok: true, value: gateway.url };
+  } catch (error) {
+    gatewayOnly = { ok: false, reason: `the gateway-only Workers did not start: ${(error as Error).message}` };
+  }
+
+  const startWranglerPeer = async (): Promise<Availability<OurEdge & { stop(): Promise<void> }>> => {
+    const port = await freePort();
+    const output = join(dataDir, "wrangler.log");
+    const wrangler = startWranglerDev({ root, port, vars: standIns.vars, persistTo: join(dataDir, "wrangler"), output });
+    const edge = { url: `http://127.0.0.1:${port}`, apiKey: BENCH_API_KEY };
+    try {
+      await waitFor(async () => (await probeChat(edge)) === undefined, 90_000, "wrangler dev", 250);
+      return { ok: true, value: { ...edge, stop: () => wrangler.stop() } };
+    } catch (error) {
+      await wrangler.stop();
+      return { ok: false, reason: `${(error as Error).message}\n--- wrangler log (tail) ---\n${tail(output, 20)}` };
+    }
+  };
+
+  return { simUrl: standIns.urls.sim, edge: ours.edge, floor, gatewayOnly, startWranglerDev: startWranglerPeer, stop };
 }

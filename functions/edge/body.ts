@@ -8,10 +8,18 @@ import { GatewayError } from "@llm-edge/shared";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 async function readLimited(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
+  const declaredHeader = request.headers.get("content-length");
+  const declared = declaredHeader === null ? Number.NaN : Number(declaredHeader);
   const tooLarge = () => new GatewayError(`Request body too large: the limit is ${maxBytes} bytes.`, { type: "invalid_request_error", code: "request_too_large", status: 413 });
   if (declared > maxBytes) throw tooLarge();
   if (!request.body) return "";
+  // A declared length within the limit bounds the body (HTTP framing): read it natively in one go,
+  // which costs far less on workerd than a read loop in JavaScript. Without one, count as it streams.
+  if (Number.isInteger(declared) && declared >= 0) {
+    const text = await request.text();
+    if (text.length > maxBytes) throw tooLarge();
+    return text;
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -1,5 +1,5 @@
-// Deadlines for one upstream attempt: an AbortController that fires at a given epoch time, and a
-// helper that races a promise against a deadline without leaving timers behind.
+// Deadlines for one upstream attempt: an AbortController that fires at a given epoch time, and the
+// idle watchdog of a committed stream (one timer per stream, not one per event).
 
 /** Aborts the returned signal at `deadline` (epoch ms); `clear()` cancels that. */
 export function abortAt(deadline: number): { signal: AbortSignal; clear(): void; fired(): boolean } {
@@ -16,15 +16,57 @@ export class DeadlineExceeded extends Error {
   override readonly name = "DeadlineExceeded";
 }
 
-/** Resolves like `promise`, or rejects with DeadlineExceeded once `ms` have passed. */
-export async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceeded()), Math.max(0, ms));
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
+/**
+ * Bounds the silence between upstream events of a stream: `wait(promise)` rejects with
+ * DeadlineExceeded once `idleMs` pass after the wait began without `promise` settling. One timer
+ * serves the whole stream — it is re-armed only when it fires while events keep coming — instead of
+ * one timer per event. `now` is injectable for tests; `stop()` clears the timer when the stream ends.
+ */
+export class IdleWatchdog {
+  private waitStartedAt = 0;
+  private rejectWait: ((error: DeadlineExceeded) => void) | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly idleMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  wait<T>(promise: Promise<T>): Promise<T> {
+    this.waitStartedAt = this.now();
+    return new Promise<T>((resolve, reject) => {
+      this.rejectWait = reject;
+      promise.then(
+        (value) => {
+          this.rejectWait = undefined;
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.rejectWait = undefined;
+          reject(error);
+        },
+      );
+      if (this.timer === undefined) this.arm(this.idleMs);
+    });
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.rejectWait = undefined;
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => this.check(), Math.max(0, ms));
+  }
+
+  private check(): void {
+    this.timer = undefined;
+    const reject = this.rejectWait;
+    if (!reject) return;
+    const quietFor = this.now() - this.waitStartedAt;
+    if (quietFor < this.idleMs) return this.arm(this.idleMs - quietFor);
+    this.rejectWait = undefined;
+    reject(new DeadlineExceeded());
   }
 }

@@ -34,6 +34,7 @@ export default class GatewayWorker extends WorkerEntrypoint<Env> implements Gate
       bindings: { AI: Reflect.get(this.env, "AI") as Ai | undefined },
       breakers: breakerRegistry(this.env),
       log: rootLogger.with({ traceId }),
+      waitUntil: (work) => this.ctx.waitUntil(work),
     };
   }
 
