@@ -24,6 +24,7 @@ import { invalidate } from "./invalidate";
 import { tenantId, tenantKeys } from "./keys";
 import { lookup, type LookupInput } from "./lookup";
 import { removeExpiredVectors } from "./maintenance";
+import { bypassReason } from "./skip";
 import { readStats } from "./stats";
 import { store, type StoreInput, type StoreOutcome } from "./store";
 
@@ -61,6 +62,9 @@ export default class CacheWorker extends WorkerEntrypoint<Env> implements CacheR
   }
 
   async lookup(context: RpcContext, input: Omit<LookupInput, "context">): Promise<CacheLookupResult> {
+    // With the cache off for this alias, answer before any client is built (and count nothing).
+    const config = cacheConfig(this.env);
+    if (config && bypassReason(config, input.request, input.control) === "disabled") return { status: "BYPASS", reason: "disabled" };
     const deps = this.deps(context);
     if (!deps.ok) return { status: "BYPASS", reason: deps.reason };
     const outcome = await lookup(deps, { ...input, context });
@@ -69,6 +73,8 @@ export default class CacheWorker extends WorkerEntrypoint<Env> implements CacheR
   }
 
   async store(context: RpcContext, input: Omit<StoreInput, "context">): Promise<StoreOutcome> {
+    const config = cacheConfig(this.env);
+    if (config && bypassReason(config, input.request) === "disabled") return { stored: false, reason: "disabled" };
     const deps = this.deps(context);
     if (!deps.ok) return { stored: false, reason: deps.reason };
     return store(deps, { ...input, context });
