@@ -8,6 +8,7 @@ import { freePort, waitFor } from "./ports";
 import { startRedisBridge } from "./redis-bridge/server";
 import { ensureRedis } from "./redis-server";
 import { startSimProvider } from "./sim-provider/server";
+import { embed } from "./embedder";
 import { startVectorServer } from "./vector-server/server";
 import { startWranglerDev } from "./wrangler-dev";
 
@@ -99,6 +100,8 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       });
       started.push({ stop: () => vector.close() });
       vectorUrl = vector.url;
+      // Load the embedding model now, so the first cache lookup is not a fail-open timeout.
+      await embed(["warm-up"]);
     }
 
     const sim = await startSimProvider({ port: await portOrFree(options.ports.sim) });
