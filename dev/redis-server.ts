@@ -1,6 +1,7 @@
 // Makes sure a real redis-server answers: uses one that is already running, or starts one (no
 // persistence) and stops only that one later. Says how to install Redis when it is missing.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { Redis } from "ioredis";
 import { portAnswers, waitFor } from "./ports";
 
 export interface RedisHandle {
@@ -36,4 +37,20 @@ export async function ensureRedis(port: number): Promise<RedisHandle> {
       await exited;
     },
   };
+}
+
+/** Deletes every key under `prefix` (a test or benchmark run's own keys), and nothing else. */
+export async function deleteKeysWithPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for (let cursor = "0"; ; ) {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+      if (cursor === "0") break;
+    }
+  } finally {
+    redis.disconnect();
+  }
 }

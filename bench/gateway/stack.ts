@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
 import { DEV_CONFIG_INPUT } from "../../shared/dev-config";
 import { parseDotenv } from "../../dev/dev-vars";
 import { freePort, waitFor } from "../../dev/ports";
+import { deleteKeysWithPrefix } from "../../dev/redis-server";
 import { startStandIns, type StandIns } from "../../dev/stack";
 import { startWranglerDev } from "../../dev/wrangler-dev";
 import { buildBundles, startFloorWorker, startGatewayOnly, startOurWorkers, type RunningWorkers } from "./workerd";
@@ -71,22 +71,6 @@ async function probeChat(edge: OurEdge): Promise<string | undefined> {
   }
 }
 
-/** Deletes the keys under `prefix` (this run's breaker state), and nothing else. */
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    for (let cursor = "0"; ; ) {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-      if (cursor === "0") break;
-    }
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function startOurs(root: string, standIns: StandIns, dataDir: string): Promise<{ edge: Availability<OurEdge>; workers?: RunningWorkers }> {
   const log = join(dataDir, "workerd.log");
   try {
@@ -118,7 +102,7 @@ export async function startBenchStack(root = fileURLToPath(new URL("../..", impo
   const stop = async () => {
     for (const stopOne of stops.reverse()) await stopOne().catch(() => {});
     await standIns.stop();
-    await deleteKeys(standIns.urls.redis, keyPrefix).catch(() => {});
+    await deleteKeysWithPrefix(standIns.urls.redis, keyPrefix).catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
   };
 

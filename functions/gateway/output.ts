@@ -1,24 +1,9 @@
 // Output validation: an answer must not be empty, and with response_format json_schema its content
 // must parse and conform to the schema (@cfworker/json-schema: runs on Workers, unlike ajv).
-import { Validator, type Schema } from "@cfworker/json-schema";
+import { validatorFor } from "@llm-edge/shared/json-schema";
 import type { ChatCompletion, ChatCompletionRequest, OutputValidation } from "@llm-edge/shared";
 
 export type OutputCheck = { valid: true } | { valid: false; reason: string };
-
-const MAX_CACHED_VALIDATORS = 100;
-const validators = new Map<string, Validator>();
-
-/** Compiled validators by schema text: callers send the same schema again and again. */
-function validatorFor(schema: Record<string, unknown>): Validator {
-  const key = JSON.stringify(schema);
-  let validator = validators.get(key);
-  if (!validator) {
-    if (validators.size >= MAX_CACHED_VALIDATORS) validators.delete(validators.keys().next().value!);
-    validator = new Validator(schema as Schema, "2020-12", false);
-    validators.set(key, validator);
-  }
-  return validator;
-}
 
 /** Checks a text answer against the request's response_format (used for streams once assembled, too). */
 export function checkContent(content: string | null | undefined, hasToolCalls: boolean, request: ChatCompletionRequest, policy: OutputValidation): OutputCheck {

@@ -1,22 +1,9 @@
 // SCHEMA_VIOLATION: an answer's content must match the request's response_format (json_object:
 // a JSON object; json_schema: its schema) and the policy's outputSchema, checked with
 // @cfworker/json-schema (runs on Workers). Compiled validators are cached by schema text.
-import { Validator, type Schema } from "@cfworker/json-schema";
+import type { Validator } from "@cfworker/json-schema";
+import { validatorFor } from "@llm-edge/shared/json-schema";
 import type { ChatCompletionRequest, Finding } from "@llm-edge/shared";
-
-const MAX_CACHED_VALIDATORS = 100;
-const validators = new Map<string, Validator>();
-
-function validatorFor(schema: Record<string, unknown>): Validator {
-  const key = JSON.stringify(schema);
-  let validator = validators.get(key);
-  if (!validator) {
-    if (validators.size >= MAX_CACHED_VALIDATORS) validators.delete(validators.keys().next().value!);
-    validator = new Validator(schema as Schema, "2020-12", false);
-    validators.set(key, validator);
-  }
-  return validator;
-}
 
 export interface SchemaViolation {
   finding: Finding;

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import type { TestProject } from "vitest/node";
 import { parseDotenv } from "../../dev/dev-vars";
+import { deleteKeysWithPrefix } from "../../dev/redis-server";
 import { startStack } from "../../dev/stack";
 import { TEST_PLATFORM_CONFIG } from "./platform-config";
 
@@ -23,21 +23,6 @@ export interface StackInfo {
 declare module "vitest" {
   export interface ProvidedContext {
     stack: StackInfo;
-  }
-}
-
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    for (let cursor = "0"; ; ) {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-      if (cursor === "0") break;
-    }
-  } finally {
-    redis.disconnect();
   }
 }
 
@@ -86,7 +71,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   return async () => {
     await stack.stop();
-    await deleteKeys(stack.urls.redis, keyPrefix);
+    await deleteKeysWithPrefix(stack.urls.redis, keyPrefix);
     rmSync(dataDir, { recursive: true, force: true });
   };
 }
