@@ -14,7 +14,9 @@ export interface SseEvent {
  * Errors of the underlying stream (a cut connection) are rethrown to the caller.
  */
 export async function* readSseEvents(stream: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  // One TextDecoder in streaming mode rather than a TextDecoderStream: no extra stream stage per event.
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
   let buffer = "";
   let data: string[] = [];
   let event: string | undefined;
@@ -23,15 +25,13 @@ export async function* readSseEvents(stream: ReadableStream<Uint8Array>): AsyncG
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) {
-        finished = true;
-        return;
-      }
-      buffer += value;
+      finished = done;
+      // At the end of the stream a trailing "\r" can no longer be the first half of "\r\n".
+      buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
       let newline: number;
       while ((newline = buffer.search(/\r\n|\r|\n/)) !== -1) {
         // A lone "\r" at the very end may be the first half of "\r\n": wait for more input.
-        if (buffer[newline] === "\r" && newline === buffer.length - 1) break;
+        if (!done && buffer[newline] === "\r" && newline === buffer.length - 1) break;
         const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + (buffer.startsWith("\r\n", newline) ? 2 : 1));
         if (line === "") {
@@ -49,6 +49,7 @@ export async function* readSseEvents(stream: ReadableStream<Uint8Array>): AsyncG
         else if (field === "event") event = value;
         else if (field === "id" && !value.includes("\0")) id = value;
       }
+      if (done) return;
     }
   } finally {
     // The consumer stopped early (or the stream failed): release the upstream connection.
