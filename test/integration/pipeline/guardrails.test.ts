@@ -114,6 +114,14 @@ describe("POST /v1/guardrails/check", () => {
     expect(((await response.json()) as ErrorBody).error.code).toBe(code);
   });
 
+  it("refuses a text over the limit with 400, and a body over 1 MiB with 413", async () => {
+    const overLimit = await api("/v1/guardrails/check", { method: "POST", body: JSON.stringify({ text: "a".repeat(1_000_001), direction: "input" }) });
+    expect(overLimit.status).toBe(400);
+    expect(((await overLimit.json()) as ErrorBody).error.param).toBe("text");
+    const overBody = await api("/v1/guardrails/check", { method: "POST", body: JSON.stringify({ text: "a".repeat(1_100_000), direction: "input" }) });
+    expect(overBody.status).toBe(413);
+  });
+
   it("passes an empty text with no findings", async () => {
     const body = (await (await api("/v1/guardrails/check", { method: "POST", body: JSON.stringify({ text: "", direction: "output" }) })).json()) as { verdict: string; findings: unknown[] };
     expect(body).toMatchObject({ verdict: "pass", findings: [] });
