@@ -1,7 +1,8 @@
 // The offline local stack: real redis-server, the three stand-ins (Upstash Redis REST bridge, Upstash
 // Vector server, simulated LLM provider) and `wrangler dev` with every Worker. Used by `npm run dev`
 // and, on free ports, by the integration tests; the gateway benchmark starts only the stand-ins
-// (`startStandIns`). A stand-in is skipped when .dev.vars points its URL at a real (non-loopback) service.
+// (`startStandIns`), whose `restartable` handles let a test stop and restart the Redis bridge or the
+// Vector server mid-run. A stand-in is skipped when .dev.vars points its URL at a real (non-loopback) service.
 import { join } from "node:path";
 import { isLoopbackUrl } from "./dev-vars";
 import { freePort, waitFor } from "./ports";
@@ -58,11 +59,41 @@ export interface StandInOptions {
   dataDir: string;
 }
 
+/** A stand-in that can be stopped and started again on the same port (to test fail-open mid-run). */
+export interface RestartableStandIn {
+  url: string;
+  /** Stops it (no-op when stopped); the stack's own stop() stops it too. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port (no-op when running). */
+  start(): Promise<void>;
+}
+
 /** The stand-ins that are running, and the vars that point the Workers at them. */
 export interface StandIns {
   urls: { sim: string; redisBridge: string; vector: string; redis: string };
   vars: Record<string, string>;
+  /** The Redis bridge and the Vector server started here (absent when vars point at a real service). */
+  restartable: { redisBridge?: RestartableStandIn; vector?: RestartableStandIn };
   stop(): Promise<void>;
+}
+
+type StartedServer = { url: string; port: number; close(): Promise<void> };
+
+/** Starts a server once and wraps it so it can be stopped and restarted on the port it first got. */
+async function startRestartable(start: (port: number) => Promise<StartedServer>, port: number): Promise<RestartableStandIn> {
+  const first = await start(port);
+  let running: StartedServer | undefined = first;
+  return {
+    url: first.url,
+    stop: async () => {
+      const server = running;
+      running = undefined;
+      await server?.close();
+    },
+    start: async () => {
+      running ??= await start(first.port);
+    },
+  };
 }
 
 /**
@@ -80,25 +111,23 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
     const redis = await ensureRedis(options.ports.redis);
     started.push(redis);
 
+    const restartable: StandIns["restartable"] = {};
     let redisBridgeUrl = vars.UPSTASH_REDIS_REST_URL ?? "";
     if (isLoopbackUrl(redisBridgeUrl)) {
-      const bridge = await startRedisBridge({
-        port: await portOrFree(options.ports.redisBridge),
-        token: vars.UPSTASH_REDIS_REST_TOKEN ?? "local-redis-token",
-        redisUrl: redis.url,
-      });
-      started.push({ stop: () => bridge.close() });
+      const token = vars.UPSTASH_REDIS_REST_TOKEN ?? "local-redis-token";
+      const bridge = await startRestartable((port) => startRedisBridge({ port, token, redisUrl: redis.url }), await portOrFree(options.ports.redisBridge));
+      started.push(bridge);
+      restartable.redisBridge = bridge;
       redisBridgeUrl = bridge.url;
     }
 
     let vectorUrl = vars.UPSTASH_VECTOR_REST_URL ?? "";
     if (isLoopbackUrl(vectorUrl)) {
-      const vector = await startVectorServer({
-        port: await portOrFree(options.ports.vector),
-        token: vars.UPSTASH_VECTOR_REST_TOKEN ?? "local-vector-token",
-        dataDir: join(options.dataDir, "vector"),
-      });
-      started.push({ stop: () => vector.close() });
+      const token = vars.UPSTASH_VECTOR_REST_TOKEN ?? "local-vector-token";
+      const dataDir = join(options.dataDir, "vector");
+      const vector = await startRestartable((port) => startVectorServer({ port, token, dataDir }), await portOrFree(options.ports.vector));
+      started.push(vector);
+      restartable.vector = vector;
       vectorUrl = vector.url;
       // Load the embedding model now, so the first cache lookup is not a fail-open timeout.
       await embed(["warm-up"]);
@@ -114,7 +143,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       UPSTASH_VECTOR_REST_TOKEN: vars.UPSTASH_VECTOR_REST_TOKEN ?? "local-vector-token",
       SIM_PROVIDER_URL: sim.url,
     });
-    return { urls: { sim: sim.url, redisBridge: redisBridgeUrl, vector: vectorUrl, redis: redis.url }, vars, stop };
+    return { urls: { sim: sim.url, redisBridge: redisBridgeUrl, vector: vectorUrl, redis: redis.url }, vars, restartable, stop };
   } catch (error) {
     await stop();
     throw error;
