@@ -6,12 +6,14 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { CacheConfigSchema, createLogger, redisFromEnv, vectorFromEnv, type ChatCompletion, type ChatCompletionRequest, type RpcContext } from "@llm-edge/shared";
 import { Redis as DirectRedis } from "ioredis";
+import { expect } from "vitest";
 import type { z } from "zod";
 import { embed } from "../../../dev/embedder";
 import { startRedisBridge, type RedisBridge } from "../../../dev/redis-bridge/server";
 import { startVectorServer, type VectorServer } from "../../../dev/vector-server/server";
 import type { CacheDeps } from "../../../functions/cache/deps";
 import { createEmbedder, type EmbeddingBindings } from "../../../functions/cache/embedding";
+import { store } from "../../../functions/cache/store";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 export const CONTEXT: RpcContext = { traceparent: "00-0123456789abcdef0123456789abcdef-0123456789abcdef-01" };
@@ -100,6 +102,14 @@ export function chatRequest(question: string, options: { system?: string; histor
 }
 
 /** A complete answer as the gateway returns it. */
+/** A tenant no other test uses. */
+export const newTenant = () => `tenant-${randomBytes(4).toString("hex")}`;
+
+/** Stores `content` as the answer to `request` and checks that it was stored. */
+export async function remember(deps: CacheDeps, tenant: string, request: ChatCompletionRequest, content: string): Promise<void> {
+  expect(await store(deps, { tenant, request, completion: answer(content), context: CONTEXT })).toEqual({ stored: true });
+}
+
 export function answer(content: string, overrides: Partial<ChatCompletion["choices"][number]> = {}): ChatCompletion {
   return {
     id: `chatcmpl-${randomBytes(4).toString("hex")}`,

@@ -1,6 +1,5 @@
 // Invalidation (all / one model / one request) and maintenance (expired vectors removed) through
 // the real stand-ins: afterwards lookups miss, other tenants and models keep their entries.
-import { randomBytes } from "node:crypto";
 import type { ChatCompletionRequest } from "@llm-edge/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CacheDeps } from "../../../functions/cache/deps";
@@ -9,8 +8,7 @@ import { tenantId, tenantKeys } from "../../../functions/cache/keys";
 import { lookup } from "../../../functions/cache/lookup";
 import { removeExpiredVectors } from "../../../functions/cache/maintenance";
 import { readStats } from "../../../functions/cache/stats";
-import { store } from "../../../functions/cache/store";
-import { CONTEXT, answer, chatRequest, startCacheHarness, type CacheHarness } from "./harness";
+import { CONTEXT, chatRequest, newTenant, remember as rememberIn, startCacheHarness, type CacheHarness } from "./harness";
 
 let harness: CacheHarness;
 let deps: CacheDeps;
@@ -24,11 +22,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const newTenant = () => `tenant-${randomBytes(4).toString("hex")}`;
-
-async function remember(tenant: string, request: ChatCompletionRequest, content: string, using = deps): Promise<void> {
-  expect(await store(using, { tenant, request, completion: answer(content), context: CONTEXT })).toEqual({ stored: true });
-}
+const remember = (tenant: string, request: ChatCompletionRequest, content: string, using = deps) => rememberIn(using, tenant, request, content);
 
 async function status(tenant: string, request: ChatCompletionRequest): Promise<string> {
   const outcome = await lookup(deps, { tenant, request, context: CONTEXT });

@@ -1,14 +1,12 @@
 // Lookups through the real stand-ins: exact and semantic hits, no hit outside the scope (tenant,
 // model, system prompt, parameters, conversation prefix), the verifier's rejections, skip rules on
 // lookup, and TTL expiry (a MISS, and the expired vector and payload removed in the background).
-import { randomBytes } from "node:crypto";
 import type { CacheControl, ChatCompletionRequest } from "@llm-edge/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CacheDeps } from "../../../functions/cache/deps";
 import { tenantId, tenantKeys } from "../../../functions/cache/keys";
 import { lookup } from "../../../functions/cache/lookup";
-import { store } from "../../../functions/cache/store";
-import { CONTEXT, answer, chatRequest, startCacheHarness, type CacheHarness, type ConfigInput } from "./harness";
+import { CONTEXT, answer, chatRequest, newTenant, remember as rememberIn, startCacheHarness, type CacheHarness, type ConfigInput } from "./harness";
 
 let harness: CacheHarness;
 let deps: CacheDeps;
@@ -22,11 +20,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const newTenant = () => `tenant-${randomBytes(4).toString("hex")}`;
-
-async function remember(tenant: string, request: ChatCompletionRequest, content: string, using = deps): Promise<void> {
-  expect(await store(using, { tenant, request, completion: answer(content), context: CONTEXT })).toEqual({ stored: true });
-}
+const remember = (tenant: string, request: ChatCompletionRequest, content: string, using = deps) => rememberIn(using, tenant, request, content);
 
 async function ask(tenant: string, request: ChatCompletionRequest, options: { control?: CacheControl; using?: CacheDeps } = {}) {
   const outcome = await lookup(options.using ?? deps, { tenant, request, control: options.control, context: CONTEXT });

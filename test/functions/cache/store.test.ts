@@ -1,7 +1,6 @@
 // Storing through the real stand-ins: which answers are kept (skip rules, no-store), refresh
 // replacing an entry, long or multimodal questions kept for exact match only, and the stats
 // counters a user of GET /v1/cache/stats sees moving.
-import { randomBytes } from "node:crypto";
 import type { ChatCompletion, ChatCompletionRequest } from "@llm-edge/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CacheDeps } from "../../../functions/cache/deps";
@@ -9,7 +8,7 @@ import { tenantId, tenantKeys } from "../../../functions/cache/keys";
 import { lookup } from "../../../functions/cache/lookup";
 import { readStats } from "../../../functions/cache/stats";
 import { store } from "../../../functions/cache/store";
-import { CONTEXT, answer, chatRequest, startCacheHarness, type CacheHarness } from "./harness";
+import { CONTEXT, answer, chatRequest, newTenant, startCacheHarness, type CacheHarness } from "./harness";
 
 let harness: CacheHarness;
 let deps: CacheDeps;
@@ -22,8 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness?.close();
 });
-
-const newTenant = () => `tenant-${randomBytes(4).toString("hex")}`;
 
 async function ask(tenant: string, request: ChatCompletionRequest, control?: { noStore: boolean; refresh: boolean }) {
   const outcome = await lookup(deps, { tenant, request, control, context: CONTEXT });
