@@ -2,17 +2,7 @@
 // a random namespace per run, and a raw HTTP call for checking status codes the client hides.
 import { randomUUID } from "node:crypto";
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "../../support/random";
 
 export function randomVector(random: () => number, dimension: number): number[] {
   return Array.from({ length: dimension }, () => random() * 2 - 1);

@@ -3,22 +3,11 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelayMs, isRetryableStatus, nextDelayMs, retryAfterMs } from "../../../functions/gateway/retry";
 import { RetryPolicySchema } from "../../../shared/policies";
+import { seededRandom } from "../../support/random";
 
 const policy = RetryPolicySchema.parse({ maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 });
 const lowest = () => 0;
 const highest = () => 0.999_999;
-
-/** mulberry32: a small seeded generator, so the distribution test is deterministic. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe("backoffDelayMs (full jitter)", () => {
   it("draws 0 when random gives 0, at any failure count", () => {
