@@ -7,7 +7,7 @@ import { anthropicAdapter, mapAnthropicError } from "../../../../functions/gatew
 import { sendProviderRequest } from "../../../../functions/gateway/providers/transport";
 import { ProviderProtocolError } from "../../../../functions/gateway/providers/types";
 import { uniqueModel } from "../../../dev/sim-provider/helpers";
-import { API_KEY, chatRequest, setFault, simLog, simTarget, streamSteps, streamedToolCalls, summarise } from "./helpers";
+import { API_KEY, chatRequest, completeVia, noSignal, setFault, simLog, simTarget, streamVia, streamedToolCalls, summarise } from "./helpers";
 
 const weatherTool = {
   type: "function",
@@ -29,23 +29,8 @@ afterAll(async () => {
   await sim.close();
 });
 
-const noSignal = () => new AbortController().signal;
-
-async function complete(model: string, fields: Record<string, unknown> = {}) {
-  const target = simTarget(sim.url, "anthropic", model);
-  const request = chatRequest(fields);
-  const response = await sendProviderRequest(anthropicAdapter, request, target, {}, noSignal());
-  expect(response.status).toBe(200);
-  return anthropicAdapter.mapResponse(await response.json(), target, request);
-}
-
-async function stream(model: string, fields: Record<string, unknown> = {}) {
-  const target = simTarget(sim.url, "anthropic", model);
-  const request = chatRequest({ stream: true, ...fields });
-  const response = await sendProviderRequest(anthropicAdapter, request, target, {}, noSignal());
-  expect(response.status).toBe(200);
-  return streamSteps(response, anthropicAdapter.createStreamMapper(target, request));
-}
+const complete = (model: string, fields: Record<string, unknown> = {}) => completeVia(anthropicAdapter, sim.url, model, fields);
+const stream = (model: string, fields: Record<string, unknown> = {}) => streamVia(anthropicAdapter, sim.url, model, fields);
 
 describe("requests as Anthropic receives them", () => {
   it("hoists system messages and translates multi-part user content", async () => {

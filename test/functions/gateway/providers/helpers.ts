@@ -2,7 +2,9 @@
 // requests parsed by the public schema, reading a streamed Response through the real SSE parser and
 // an adapter's stream mapper, and the simulator's request log.
 import { ChatCompletionRequestSchema, readSseEvents, type ChatCompletionChunk, type ChatCompletionRequest, type Usage } from "@llm-edge/shared";
-import type { ProviderType, ResolvedTarget, StreamMapper, StreamStep } from "../../../../functions/gateway/providers/types";
+import { expect } from "vitest";
+import { sendProviderRequest } from "../../../../functions/gateway/providers/transport";
+import type { ProviderAdapter, ProviderType, ResolvedTarget, StreamMapper, StreamStep } from "../../../../functions/gateway/providers/types";
 
 export const API_KEY = "sk-test-secret-123";
 
@@ -79,4 +81,25 @@ export async function simLog(simUrl: string, model: string): Promise<LoggedCall[
 export async function setFault(simUrl: string, fault: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${simUrl}/__sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(fault) });
   if (response.status !== 200) throw new Error(`setting fault failed: ${response.status} ${await response.text()}`);
+}
+
+/** A signal that never aborts. */
+export const noSignal = () => new AbortController().signal;
+
+/** One non-stream call through `adapter` to the simulator, expecting 200, mapped to OpenAI's shape. */
+export async function completeVia(adapter: ProviderAdapter, simUrl: string, model: string, fields: Record<string, unknown> = {}) {
+  const target = simTarget(simUrl, adapter.type, model);
+  const request = chatRequest(fields);
+  const response = await sendProviderRequest(adapter, request, target, {}, noSignal());
+  expect(response.status).toBe(200);
+  return adapter.mapResponse(await response.json(), target, request);
+}
+
+/** One streamed call through `adapter` to the simulator, expecting 200, as the mapper's steps. */
+export async function streamVia(adapter: ProviderAdapter, simUrl: string, model: string, fields: Record<string, unknown> = {}) {
+  const target = simTarget(simUrl, adapter.type, model);
+  const request = chatRequest({ stream: true, ...fields });
+  const response = await sendProviderRequest(adapter, request, target, {}, noSignal());
+  expect(response.status).toBe(200);
+  return streamSteps(response, adapter.createStreamMapper(target, request));
 }

@@ -9,7 +9,7 @@ import { mapOpenAiRequest, mapOpenAiStyleError, openAiCompatibleAdapter, simulat
 import { sendEmbeddingsRequest, sendProviderRequest } from "../../../../functions/gateway/providers/transport";
 import { ProviderProtocolError } from "../../../../functions/gateway/providers/types";
 import { uniqueModel } from "../../../dev/sim-provider/helpers";
-import { API_KEY, chatRequest, setFault, simLog, simTarget, streamSteps, streamedToolCalls, summarise } from "./helpers";
+import { API_KEY, chatRequest, completeVia, noSignal, setFault, simLog, simTarget, streamVia, streamedToolCalls, summarise } from "./helpers";
 
 const weatherTool = {
   type: "function",
@@ -30,23 +30,8 @@ afterAll(async () => {
   await sim.close();
 });
 
-const noSignal = () => new AbortController().signal;
-
-async function complete(model: string, fields: Record<string, unknown> = {}) {
-  const target = simTarget(sim.url, "simulated", model);
-  const request = chatRequest(fields);
-  const response = await sendProviderRequest(simulatedAdapter, request, target, {}, noSignal());
-  expect(response.status).toBe(200);
-  return simulatedAdapter.mapResponse(await response.json(), target, request);
-}
-
-async function stream(model: string, fields: Record<string, unknown> = {}) {
-  const target = simTarget(sim.url, "simulated", model);
-  const request = chatRequest({ stream: true, ...fields });
-  const response = await sendProviderRequest(simulatedAdapter, request, target, {}, noSignal());
-  expect(response.status).toBe(200);
-  return streamSteps(response, simulatedAdapter.createStreamMapper(target, request));
-}
+const complete = (model: string, fields: Record<string, unknown> = {}) => completeVia(simulatedAdapter, sim.url, model, fields);
+const stream = (model: string, fields: Record<string, unknown> = {}) => streamVia(simulatedAdapter, sim.url, model, fields);
 
 describe("chat completions through the simulator", () => {
   it("sends the client's request with the target's model and maps the answer", async () => {
