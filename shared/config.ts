@@ -84,24 +84,33 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
+let lastParsed: { raw: unknown; result: PlatformConfig | ConfigError } | undefined;
+
 /**
  * Parses PLATFORM_CONFIG (a JSON string or an already-parsed object). Missing → the dev config.
  * Invalid → ConfigError whose message lists every problem with its path, e.g.
- * `routes.default.targets.0.provider: unknown provider "x"`.
+ * `routes.default.targets.0.provider: unknown provider "x"`. The last result is kept, so a Worker
+ * that calls this on every request parses its config once per isolate (again only when it changes).
  */
 export function parsePlatformConfig(raw: unknown): PlatformConfig {
+  const parsed = lastParsed !== undefined && lastParsed.raw === raw ? lastParsed : (lastParsed = { raw, result: parseUncached(raw) });
+  if (parsed.result instanceof ConfigError) throw parsed.result;
+  return parsed.result;
+}
+
+function parseUncached(raw: unknown): PlatformConfig | ConfigError {
   let value: unknown = raw === undefined || raw === null || raw === "" ? DEV_CONFIG_INPUT : raw;
   if (typeof value === "string") {
     try {
       value = JSON.parse(value);
     } catch (error) {
-      throw new ConfigError(`PLATFORM_CONFIG is not valid JSON: ${(error as Error).message}`);
+      return new ConfigError(`PLATFORM_CONFIG is not valid JSON: ${(error as Error).message}`);
     }
   }
   const result = PlatformConfigSchema.safeParse(value);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
-    throw new ConfigError(`PLATFORM_CONFIG is invalid:\n  ${problems.join("\n  ")}`);
+    return new ConfigError(`PLATFORM_CONFIG is invalid:\n  ${problems.join("\n  ")}`);
   }
   return result.data;
 }

@@ -1,5 +1,5 @@
-// The guardrail's view of the environment: PLATFORM_CONFIG.guardrails parsed once per isolate (again
-// only when it changes) and the review queue on Upstash Redis under REDIS_KEY_PREFIX.
+// The guardrail's view of the environment: PLATFORM_CONFIG.guardrails (parsed once per isolate by
+// parsePlatformConfig) and the review queue on Upstash Redis under REDIS_KEY_PREFIX.
 import { ConfigError, GatewayError, createLogger, parsePlatformConfig, redisFromEnv, type GuardrailConfig } from "@llm-edge/shared";
 import { ReviewQueue } from "./review-queue";
 
@@ -12,21 +12,15 @@ export interface GuardrailEnv {
   REDIS_KEY_PREFIX?: string;
 }
 
-let cached: { raw: unknown; config: GuardrailConfig } | undefined;
-
 /** The guardrail config; an invalid PLATFORM_CONFIG fails calls with a 503 `invalid_config` rather than guess. */
 export function guardrailConfig(env: GuardrailEnv): GuardrailConfig {
-  if (cached && cached.raw === env.PLATFORM_CONFIG) return cached.config;
-  let config: GuardrailConfig;
   try {
-    config = parsePlatformConfig(env.PLATFORM_CONFIG).guardrails;
+    return parsePlatformConfig(env.PLATFORM_CONFIG).guardrails;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     log.error("invalid PLATFORM_CONFIG", { problems: error.message });
     throw new GatewayError("The guardrail's PLATFORM_CONFIG is invalid; GET /health lists the problems.", { type: "service_unavailable", code: "invalid_config" });
   }
-  cached = { raw: env.PLATFORM_CONFIG, config };
-  return config;
 }
 
 /** The review queue, or undefined when Upstash Redis is not configured (escalations then answer 503). */

@@ -45,4 +45,13 @@ describe("platform config", () => {
   it("reports broken JSON clearly", () => {
     expect(() => parsePlatformConfig("{not json")).toThrow(/PLATFORM_CONFIG is not valid JSON/);
   });
+
+  it("parses the same PLATFORM_CONFIG once (same object back) and again when it changes", () => {
+    const raw = JSON.stringify({ providers: { p: { type: "openai" } }, routes: { r: { targets: [{ provider: "p", model: "m" }] } } });
+    const first = parsePlatformConfig(raw);
+    expect(parsePlatformConfig(raw)).toBe(first);
+    expect(parsePlatformConfig(raw.replace('"m"', '"n"')).routes.r?.targets[0]?.model).toBe("n");
+    expect(() => parsePlatformConfig("{broken")).toThrow(ConfigError);
+    expect(() => parsePlatformConfig("{broken")).toThrow(ConfigError);
+  });
 });
