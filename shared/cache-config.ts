@@ -71,3 +71,11 @@ export const CacheConfigSchema = z.object({
   models: z.record(z.string(), CacheModelOverrideSchema).default({}),
 });
 export type CacheConfig = z.infer<typeof CacheConfigSchema>;
+
+/**
+ * True when the cache serves this model alias: its own `enabled` setting wins over the global one.
+ * The cache Worker bypasses a disabled alias; the pipeline reads it to skip the cache calls entirely.
+ */
+export function cacheEnabledFor(config: CacheConfig, model: string): boolean {
+  return Object.hasOwn(config.models, model) ? (config.models[model]?.enabled ?? config.enabled) : config.enabled;
+}

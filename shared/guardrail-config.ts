@@ -62,6 +62,11 @@ export const DEFAULT_OUTPUT_RULES: GuardrailRules = {
 
 export const GuardrailPolicySchema = z
   .object({
+    /**
+     * false: no checks at all for the tenants and models this policy is assigned to — the pipeline
+     * does not call the guardrail Worker for them (x-gateway-guardrail: "off"), and a direct check passes.
+     */
+    enabled: z.boolean().default(true),
     /** Layered over DEFAULT_INPUT_RULES key by key; set a key's action to "allow" to switch it off. */
     input: GuardrailRulesSchema.default({}),
     output: GuardrailRulesSchema.default({}),
@@ -131,3 +136,20 @@ export const GuardrailConfigSchema = z
     }
   });
 export type GuardrailConfig = z.infer<typeof GuardrailConfigSchema>;
+
+/**
+ * The name of the policy that applies to a tenant's request for a model: the first assignment whose
+ * tenant and model (when given) both match, else `defaultPolicy`. The guardrail Worker compiles the
+ * named policy; the pipeline reads it to skip the guardrail calls of a disabled policy.
+ */
+export function policyNameFor(config: GuardrailConfig, target: { tenant: string; model?: string }): string {
+  const assignment = config.assignments.find(
+    (candidate) => (candidate.tenant === undefined || candidate.tenant === target.tenant) && (candidate.model === undefined || candidate.model === target.model),
+  );
+  return assignment?.policy ?? config.defaultPolicy;
+}
+
+/** True when the policy for this tenant and model runs checks (its `enabled` is not false). */
+export function guardrailsEnabledFor(config: GuardrailConfig, target: { tenant: string; model: string }): boolean {
+  return config.policies[policyNameFor(config, target)]?.enabled !== false;
+}

@@ -2,11 +2,14 @@
 // output (→ cache store in the background). Used by the edge and by the fan-out coordinator, so a
 // branch of a job gets the same guardrails and cache as a direct call. A step either passes a new
 // state on, answers (a cache hit), or halts the pipeline with an OpenAI-style error.
+import { cacheEnabledFor } from "./cache-config";
 import type { CacheControl } from "./cache-rpc";
+import type { PlatformConfig } from "./config";
 import { assembleCompletion, completionToSseStream } from "./completion-stream";
 import { toGatewayError } from "./errors";
 import type { ErrorBody } from "./openai";
 import type { ChatCompletion, ChatCompletionRequest } from "./openai";
+import { guardrailsEnabledFor } from "./guardrail-config";
 import type { CacheRpc, CallMeta, GatewayRpc, GuardrailRpc } from "./rpc";
 
 export interface PipelineServices {
@@ -23,6 +26,11 @@ export interface PipelineInput {
   cacheControl?: CacheControl;
   /** An approved review id (x-gateway-review-id) that lets a held request through once. */
   reviewId?: string;
+  /**
+   * The platform config, when the caller has it: a disabled guardrail policy or cache for this
+   * tenant and model then costs no call at all. Without it every step asks its Worker.
+   */
+  config?: Pick<PlatformConfig, "guardrails" | "cache">;
 }
 
 /** What happened, for the x-gateway-* headers. */
@@ -95,8 +103,10 @@ function halt(direction: "input" | "output", verdict: string, reason: string | u
 export async function runPipeline(services: PipelineServices, input: PipelineInput, background: (work: Promise<unknown>) => void): Promise<PipelineResult> {
   const context = { traceparent: input.traceparent };
   const control = input.cacheControl;
+  const guarded = !input.config || guardrailsEnabledFor(input.config.guardrails, { tenant: input.tenant, model: input.request.model });
+  const cached = !input.config || cacheEnabledFor(input.config.cache, input.request.model);
 
-  const steps: Step[] = [
+  const allSteps: Step[] = [
     {
       name: "guard-input",
       async run(state) {
@@ -141,7 +151,8 @@ export async function runPipeline(services: PipelineServices, input: PipelineInp
     },
   ];
 
-  let state: State = { request: input.request, guardrail: [], cache: "BYPASS; reason=not_reached" };
+  const steps = allSteps.filter((step) => (step.name.startsWith("guard") ? guarded : step.name !== "cache-lookup" || cached));
+  let state: State = { request: input.request, guardrail: guarded ? [] : ["off"], cache: cached ? "BYPASS; reason=not_reached" : "BYPASS; reason=disabled" };
   const ran: string[] = [];
   const meta = (s: State): PipelineMeta => ({ cache: s.cache, guardrail: s.guardrail.join("; "), steps: [...ran], ...(s.call ? { call: s.call } : {}), ...(s.reviewId ? { reviewId: s.reviewId } : {}) });
   let hit = false;
@@ -173,6 +184,7 @@ export async function runPipeline(services: PipelineServices, input: PipelineInp
     const completion = state.completion!;
     return wantsStream ? { ok: true, meta: meta(state), stream: completionToSseStream(completion, includeUsage) } : { ok: true, meta: meta(state), completion };
   }
+  if (!cached) return state.stream ? { ok: true, meta: meta(state), stream: state.stream } : { ok: true, meta: meta(state), completion: state.completion! };
   const store = (completion: ChatCompletion) =>
     services.cache.store(context, { tenant: input.tenant, request: state.request, completion, ...(control ? { control } : {}) }).catch(() => ({ stored: false }));
   if (state.stream) {

@@ -1,13 +1,13 @@
 // Skip rules: which requests the cache does not look up or store (BYPASS with a reason), and which
 // answers it does not keep. Checked on lookup and again on store, so a direct store call obeys them.
-import type { CacheConfig, CacheControl, ChatCompletion, ChatCompletionRequest } from "@llm-edge/shared";
+import { cacheEnabledFor, type CacheConfig, type CacheControl, type ChatCompletion, type ChatCompletionRequest } from "@llm-edge/shared";
 
 /**
  * Why this request is not served from the cache, or undefined when it may be. Order: cache off
  * (the model alias's setting wins over the global one), refresh requested, several choices, temperature above the limit.
  */
 export function bypassReason(config: CacheConfig, request: ChatCompletionRequest, control?: CacheControl): string | undefined {
-  if (!(config.models[request.model]?.enabled ?? config.enabled)) return "disabled";
+  if (!cacheEnabledFor(config, request.model)) return "disabled";
   if (control?.refresh) return "refresh";
   if ((request.n ?? 1) > 1) return "n_gt_1";
   if (typeof request.temperature === "number" && request.temperature > config.maxTemperature) return "temperature_above_limit";

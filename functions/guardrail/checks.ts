@@ -56,6 +56,7 @@ function confidenceDecisions(compiled: CompiledPolicy, direction: Direction, con
 /** Checks one text: findings, verdict, the redacted text when anything is redacted, a review id on escalation. */
 export async function checkText(deps: GuardrailDeps, input: TextCheckRequest & { tenant: string }): Promise<TextCheckResult> {
   const compiled = resolvePolicy(deps.config, { tenant: input.tenant, ...(input.policy ? { name: input.policy } : {}) });
+  if (!compiled.policy.enabled) return { verdict: "pass", findings: [] };
   const assessment = assessText(input.text, compiled, input.direction, "all");
   const decisions: PathDecision[] = [...assessment.decisions, ...confidenceDecisions(compiled, input.direction, input.confidence)];
   const verdict = verdictOf(decisions);
@@ -82,6 +83,7 @@ export async function checkText(deps: GuardrailDeps, input: TextCheckRequest & {
  */
 export async function checkInput(deps: GuardrailDeps, input: { tenant: string; request: ChatCompletionRequest; reviewId?: string }): Promise<ChatCheckResult<ChatCompletionRequest>> {
   const compiled = resolvePolicy(deps.config, { tenant: input.tenant, model: input.request.model });
+  if (!compiled.policy.enabled) return { verdict: "pass", findings: [], value: input.request };
   const decisions: PathDecision[] = [];
   const texts: CheckedText[] = [];
   const value = mapRequestTexts(input.request, assessingVisitor(compiled, "input", redactionSalt(compiled, input.tenant), decisions, texts));
@@ -117,6 +119,7 @@ export async function checkOutput(
   input: { tenant: string; request: ChatCompletionRequest; completion: ChatCompletion; confidence?: number },
 ): Promise<ChatCheckResult<ChatCompletion>> {
   const compiled = resolvePolicy(deps.config, { tenant: input.tenant, model: input.request.model });
+  if (!compiled.policy.enabled) return { verdict: "pass", findings: [], value: input.completion };
   const decisions: PathDecision[] = [];
   const texts: CheckedText[] = [];
   const value = mapCompletionTexts(input.completion, assessingVisitor(compiled, "output", redactionSalt(compiled, input.tenant), decisions, texts));

@@ -1,7 +1,7 @@
 // Which policy applies (an explicit name, else the first matching tenant/model assignment, else the
 // default) and its compiled form: rule lookup per direction, word-list matchers and scan options,
 // built once per policy object and reused across calls.
-import { GatewayError, type Direction, type Finding, type GuardrailConfig, type GuardrailPolicy, type GuardrailRule, type GuardrailRules } from "@llm-edge/shared";
+import { GatewayError, policyNameFor, type Direction, type Finding, type GuardrailConfig, type GuardrailPolicy, type GuardrailRule, type GuardrailRules } from "@llm-edge/shared";
 import { compilePolicyMatchers, type PolicyMatchers } from "./policy-checks";
 import type { ScanOptions } from "./recognizers/types";
 
@@ -28,10 +28,7 @@ function compile(name: string, policy: GuardrailPolicy): CompiledPolicy {
  * first assignment whose tenant and model (when given) both match wins, then `defaultPolicy`.
  */
 export function resolvePolicy(config: GuardrailConfig, target: { tenant: string; model?: string; name?: string }): CompiledPolicy {
-  const name =
-    target.name ??
-    config.assignments.find((assignment) => (assignment.tenant === undefined || assignment.tenant === target.tenant) && (assignment.model === undefined || assignment.model === target.model))?.policy ??
-    config.defaultPolicy;
+  const name = target.name ?? policyNameFor(config, target);
   const policy = Object.hasOwn(config.policies, name) ? config.policies[name] : undefined;
   if (!policy) {
     throw new GatewayError(`Unknown guardrail policy "${name}".`, { type: "invalid_request_error", code: "unknown_policy", param: "policy" });

@@ -124,6 +124,7 @@ async function stopEvent(deps: GuardrailDeps, tenant: string, stopped: NonNullab
  */
 export function guardStream(deps: GuardrailDeps, input: { tenant: string; request: ChatCompletionRequest; stream: ReadableStream<Uint8Array> }): ReadableStream<Uint8Array> {
   const compiled: CompiledPolicy = resolvePolicy(deps.config, { tenant: input.tenant, model: input.request.model });
+  if (!compiled.policy.enabled) return input.stream;
   const salt = redactionSalt(compiled, input.tenant);
   const state: StreamState = { choices: new Map() };
   const windowsOf = (index: number) => {

@@ -41,6 +41,7 @@ export const TEST_PLATFORM_CONFIG = {
     "t-guard": { targets: [sim("t-guard-a")] },
     "t-cache": { targets: [sim("t-cache-a")] },
     "t-guard-echo": { targets: [sim("t-guard-echo-a")], retry: { ...fastRetry, maxAttempts: 1 } },
+    "t-guard-off": { targets: [sim("t-guard-off-a")], retry: { ...fastRetry, maxAttempts: 1 } },
     "t-claude": { targets: [{ provider: "sim-anthropic", model: "t-claude" }], retry: fastRetry },
     // Jobs (test/integration/jobs): one upstream attempt per call, so simulator counts equal task attempts.
     ...Object.fromEntries(
@@ -57,10 +58,13 @@ export const TEST_PLATFORM_CONFIG = {
       strict: { denyList: ["project-zeus"], topics: { weapons: ["bioweapon"] } },
       // Lets the input through untouched so the simulator echoes it, to exercise the output side.
       "echo-output": { input: { pii: { action: "allow" }, secret: { action: "allow" } } },
+      // No checks at all: the pipeline does not call the guardrail Worker.
+      off: { enabled: false },
     },
     assignments: [
       { model: "t-guard", policy: "strict" },
       { model: "t-guard-echo", policy: "echo-output" },
+      { model: "t-guard-off", policy: "off" },
     ],
   },
 };

@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { ChatCompletionRequestSchema, EmbeddingsRequestSchema, GatewayError, errorResponse, runPipeline, type CallFailure, type PipelineInput } from "@llm-edge/shared";
 import { readJsonBody } from "../body";
 import { parseCacheControl } from "../cache-control";
+import { edgeConfig } from "../config";
 import { gatewayHeaders, pipelineHeaders } from "../gateway-headers";
 import type { EdgeEnv } from "../types";
 import { patternWorkers } from "../workers";
@@ -27,6 +28,7 @@ export const openaiRoutes = new Hono<EdgeEnv>()
     const override = targetOverride(c.req.header("x-gateway-targets"));
     const cacheControl = parseCacheControl(c.req.header("x-gateway-cache-control"));
     const reviewId = c.req.header("x-gateway-review-id");
+    const config = edgeConfig(c.env);
     // c.get, not c.var: Hono builds a fresh object of all variables on every c.var access.
     const input: PipelineInput = {
       tenant: c.get("tenant"),
@@ -35,6 +37,7 @@ export const openaiRoutes = new Hono<EdgeEnv>()
       ...(override ? { targetOverride: override } : {}),
       ...(cacheControl ? { cacheControl } : {}),
       ...(reviewId ? { reviewId } : {}),
+      ...(config ? { config } : {}),
     };
     const result = await runPipeline(patternWorkers(c.env), input, (work) => c.executionCtx.waitUntil(work));
     const headers = pipelineHeaders(result.meta);

@@ -91,6 +91,27 @@ describe("output guardrail", () => {
   });
 });
 
+describe("a model whose policy is disabled", () => {
+  it("sends the text to the provider as written and says guardrails are off", async () => {
+    const response = await chat(ask("t-guard-off", "Email me at jane.doe@example.com about project-zeus"));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-gateway-guardrail")).toBe("off");
+    expect(JSON.stringify((await simLog("t-guard-off-a")).at(-1)?.body)).toContain("jane.doe@example.com");
+    const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
+    expect(body.choices[0]!.message.content).toContain("jane.doe@example.com");
+  });
+
+  it("streams the answer untouched, ending with [DONE]", async () => {
+    const response = await chat(ask("t-guard-off", "My mail is bob.smith@example.org", { stream: true }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-gateway-guardrail")).toBe("off");
+    const { events, ended } = await readSse(response);
+    expect(ended).toBe("clean");
+    expect(events.at(-1)?.data).toBe("[DONE]");
+    expect(events.map((event) => event.data).join("")).toContain("bob.smith@example.org");
+  });
+});
+
 describe("POST /v1/guardrails/check", () => {
   it("returns the verdict, Presidio-named findings with offsets, and the redacted text", async () => {
     const text = "Call +44 20 7946 0958 or write to ops@example.com";
