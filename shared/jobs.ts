@@ -2,7 +2,7 @@
 // orchestrate, with their strategies, merges and limits) and what GET /v1/jobs/:id and the event
 // stream return. The edge validates bodies with these schemas; the coordinator trusts parsed specs.
 import { z } from "zod";
-import { ChatMessageSchema } from "./openai";
+import { ChatMessageSchema, ResponseFormatSchema } from "./openai";
 
 const ModelSchema = z.string().min(1).max(200);
 const MessagesSchema = z.array(ChatMessageSchema).min(1).max(100);
@@ -26,11 +26,13 @@ export const JobLimitsSchema = z.object({
   taskRetries: z.number().int().min(0).max(5).default(1),
   /** Upstream calls in flight at once; 6 is the platform's outbound connection limit. */
   concurrency: z.number().int().min(1).max(6).default(6),
+  /** How long a task held by a guardrail escalation waits for its review before the job fails. */
+  reviewTimeoutMs: z.number().int().min(1_000).max(7 * 24 * 3_600_000).default(3_600_000),
 });
 export type JobLimits = z.infer<typeof JobLimitsSchema>;
 
-/** A model call: a model alias (a route of the gateway) and the conversation. */
-export const BranchSchema = z.object({ model: ModelSchema, messages: MessagesSchema });
+/** A model call: a model alias (a route of the gateway), the conversation and, optionally, the structured output it must give. */
+export const BranchSchema = z.object({ model: ModelSchema, messages: MessagesSchema, response_format: ResponseFormatSchema.optional() });
 export type Branch = z.infer<typeof BranchSchema>;
 
 /** One conversation over many inputs: every "{{input}}" in the message texts is replaced by each input. */
@@ -133,8 +135,8 @@ export const OrchestrateSpecSchema = z.object({
 });
 export type OrchestrateSpec = z.infer<typeof OrchestrateSpecSchema>;
 
-/** The kinds the coordinator runs today. `orchestrate` (schema above, with PlanSchema) is not accepted until its engine module lands. */
-export const JobSpecSchema = z.discriminatedUnion("kind", [FanoutSpecSchema, ReflectSpecSchema]);
+/** Every kind of job the coordinator runs. */
+export const JobSpecSchema = z.discriminatedUnion("kind", [FanoutSpecSchema, ReflectSpecSchema, OrchestrateSpecSchema]);
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 export type JobKind = JobSpec["kind"];
 
@@ -182,7 +184,8 @@ function hasCycle(tasks: Array<{ id: string; dependsOn: string[] }>): boolean {
   return tasks.some((task) => visit(task.id));
 }
 
-export const JobStatusSchema = z.enum(["running", "waiting_approval", "succeeded", "failed", "cancelled"]);
+/** `waiting_review`: a task is held by a guardrail escalation; the job resumes when its review is approved. */
+export const JobStatusSchema = z.enum(["running", "waiting_approval", "waiting_review", "succeeded", "failed", "cancelled"]);
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 export const TaskStatusSchema = z.enum(["pending", "running", "succeeded", "failed", "cancelled"]);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
@@ -206,6 +209,15 @@ export interface TaskView {
   output?: string;
   score?: number;
   error?: string;
+  /** The guardrail review that holds (or, approved, lets through) this task's call. */
+  review?: TaskReview;
+}
+
+/** A guardrail escalation of a task: the review id, which side was held, and where it stands. */
+export interface TaskReview {
+  id: string;
+  direction: "input" | "output";
+  status: "pending" | "approved";
 }
 
 /** What a finished job produced: the answer text, and per strategy the winner, scores or votes. */
@@ -234,6 +246,8 @@ export interface JobView {
   tokens: number;
   result?: JobResult;
   plan?: Plan;
+  /** While `waiting_review`: the reviews the job waits for (decide them at /v1/guardrails/reviews/:id). */
+  reviews?: Array<{ id: string; task: string; direction: "input" | "output" }>;
   tasks: TaskView[];
 }
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { countTokens, splitIntoDeltas } from "./content";
 import { validationError } from "./errors";
 import { generate, type Generation, type GenerationRequest, type OutputFormat, type ToolChoice } from "./generate";
-import type { ModelRoute } from "./route";
+import type { BuildOptions, ModelRoute } from "./route";
 import { jsonEvent, type Plan, type SseEvent } from "./sse";
 
 const fieldRequired = (message: string) => (issue: { input: unknown }) => (issue.input === undefined ? "Field required" : message);
@@ -90,8 +90,9 @@ function toolInput(argumentsText: string): unknown {
   }
 }
 
-function buildPlan(request: MessagesRequest, invalidOutput: boolean, requestId: string): Plan {
-  const generationRequest = toGenerationRequest(request, invalidOutput);
+function buildPlan(request: MessagesRequest, options: BuildOptions): Plan {
+  const { invalidOutput, output, requestId } = options;
+  const generationRequest = { ...toGenerationRequest(request, invalidOutput), ...(output !== undefined ? { output } : {}) };
   const generation = generate(generationRequest, 0);
   const inputTokens = countTokens(generationRequest.inputText) + (request.tools ? countTokens(JSON.stringify(request.tools)) : 0);
   const outputTokens = countTokens(generation.kind === "tool" ? generation.arguments : generation.text);
@@ -161,6 +162,6 @@ export const messagesRoute: ModelRoute = {
     if (choice.mode === "named" && !(request.tools ?? []).some((tool) => tool.name === choice.name)) {
       return { ok: false, error: { status: 400, message: `tool_choice: tool '${choice.name}' not found in tools` } };
     }
-    return { ok: true, call: { build: ({ invalidOutput, requestId }) => buildPlan(request, invalidOutput, requestId) } };
+    return { ok: true, call: { build: (options) => buildPlan(request, options) } };
   },
 };

@@ -12,6 +12,8 @@ export const faultSchema = z.strictObject({
   cutAfterChunks: z.number().int().min(0).optional(),
   malformed: z.boolean().optional(),
   invalidOutput: z.boolean().optional(),
+  /** Canned output: the answer's text content, verbatim, instead of the generated one (no tool call). */
+  output: z.string().max(100_000).optional(),
   times: z.number().int().min(1).optional(),
 });
 

@@ -24,6 +24,8 @@ export interface GenerationRequest {
   stops: string[];
   maxTokens: number | undefined;
   invalidOutput: boolean;
+  /** Canned output (the `output` fault): answered verbatim as text, whatever the format and tools. */
+  output?: string;
 }
 
 export type Generation =
@@ -44,6 +46,7 @@ function toolToCall(request: GenerationRequest): ToolSpec | undefined {
 
 function answerText(request: GenerationRequest, random: SeededRandom, seed: string): string {
   const { format } = request;
+  if (request.output !== undefined) return request.output;
   if (format.kind === "json_schema") {
     return JSON.stringify(request.invalidOutput ? nonConformingValue(format.schema) : valueForSchema(format.schema, random));
   }
@@ -57,7 +60,7 @@ function answerText(request: GenerationRequest, random: SeededRandom, seed: stri
 export function generate(request: GenerationRequest, choiceIndex: number): Generation {
   const seed = `${request.inputText}\u0000${choiceIndex}`;
   const random = new SeededRandom(`${request.model}\u0000${seed}`);
-  const tool = request.invalidOutput ? undefined : toolToCall(request);
+  const tool = request.invalidOutput || request.output !== undefined ? undefined : toolToCall(request);
   if (tool) {
     const args = JSON.stringify(valueForSchema(tool.schema ?? { type: "object" }, random));
     const shaped = shapeText(args, [], request.maxTokens);

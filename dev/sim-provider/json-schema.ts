@@ -1,4 +1,5 @@
-// Deterministic JSON from a JSON Schema (structured outputs, tool arguments) and, for the
+// Deterministic JSON from a JSON Schema (structured outputs, tool arguments; a schema's first
+// `examples` entry when it has one, e.g. the coordinator's example plan) and, for the
 // `invalidOutput` fault, a value that deliberately does NOT conform to the schema.
 import type { SeededRandom } from "./content";
 
@@ -136,6 +137,8 @@ function generate(input: unknown, root: Schema, random: SeededRandom, depth: num
   const schema = normalise(input, root);
   if (depth > MAX_DEPTH) return null;
   if ("const" in schema) return schema.const;
+  // JSON Schema's own way to show a valid value: a schema with `examples` is answered with the first.
+  if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return random.pick(schema.enum);
   const options = Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : undefined;
   if (options && options.length > 0) {
@@ -161,7 +164,7 @@ function generate(input: unknown, root: Schema, random: SeededRandom, depth: num
   }
 }
 
-/** A value that conforms to `schema` (objects with all properties, arrays, enums, consts, ranges, refs). */
+/** A value that conforms to `schema` (objects with all properties, arrays, enums, consts, ranges, refs; the first of `examples` when a schema gives some). */
 export function valueForSchema(schema: unknown, random: SeededRandom): unknown {
   const root = isSchema(schema) ? schema : {};
   return generate(root, root, random, 0);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { countTokens, splitIntoDeltas } from "./content";
 import { validationError } from "./errors";
 import { generate, type Generation, type GenerationRequest, type OutputFormat, type ToolChoice } from "./generate";
-import { unixSeconds, type ModelRoute } from "./route";
+import { unixSeconds, type BuildOptions, type ModelRoute } from "./route";
 import { jsonEvent, type Plan, type SseEvent } from "./sse";
 
 const contentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
@@ -118,8 +118,9 @@ function choiceDeltas(generation: Generation): Record<string, unknown>[] {
   ];
 }
 
-function buildPlan(request: ChatRequest, invalidOutput: boolean, requestId: string): Plan {
-  const generationRequest = toGenerationRequest(request, invalidOutput);
+function buildPlan(request: ChatRequest, options: BuildOptions): Plan {
+  const { invalidOutput, output, requestId } = options;
+  const generationRequest = { ...toGenerationRequest(request, invalidOutput), ...(output !== undefined ? { output } : {}) };
   const generations = Array.from({ length: request.n ?? 1 }, (_, index) => generate(generationRequest, index));
   const promptTokens = countTokens(generationRequest.inputText) + (request.tools ? countTokens(JSON.stringify(request.tools)) : 0);
   const completion = generations.reduce((sum, generation) => sum + completionTokens(generation), 0);
@@ -172,6 +173,6 @@ export const chatCompletionsRoute: ModelRoute = {
     if (choice.mode === "required" && toolNames.length === 0) {
       return { ok: false, error: { status: 400, message: "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", param: "tool_choice" } };
     }
-    return { ok: true, call: { build: ({ invalidOutput, requestId }) => buildPlan(request, invalidOutput, requestId) } };
+    return { ok: true, call: { build: (options) => buildPlan(request, options) } };
   },
 };

@@ -6,6 +6,8 @@ import type { Plan } from "./sse";
 export interface BuildOptions {
   /** The `invalidOutput` fault: well-formed wire JSON with empty / schema-violating content. */
   invalidOutput: boolean;
+  /** The `output` fault: this exact text as the answer's content. */
+  output?: string;
   requestId: string;
 }
 

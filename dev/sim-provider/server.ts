@@ -57,7 +57,7 @@ async function handleModelCall(req: IncomingMessage, res: ServerResponse, route:
   const fault = state.faults.take(validModel);
   const call: CallContext = { res, wire: route.wire, model: validModel, requestId, signal: disconnectSignal(res) };
   if (!(await runPreResponseFaults(call, fault))) return;
-  const plan = await prepared.call.build({ invalidOutput: fault?.invalidOutput === true, requestId });
+  const plan = await prepared.call.build({ invalidOutput: fault?.invalidOutput === true, ...(fault?.output !== undefined ? { output: fault.output } : {}), requestId });
   if (call.signal.aborted) return;
   await deliver(call, plan, fault);
 }

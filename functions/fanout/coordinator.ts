@@ -7,6 +7,7 @@ import { isTerminalJobStatus, type JobEvent, type JobSpec, type JobStatus, type 
 import { JobDriver } from "./driver";
 import { cancelJob, createJob, decideApproval, type ControlResult } from "./engine";
 import type { JobStore } from "./rows";
+import { decisionOf, heldTasks, settleReview } from "./reviews";
 import { migrateJobTables, sqlJobStore } from "./sql-store";
 import { runTaskCall } from "./task-call";
 import { jobView } from "./views";
@@ -26,6 +27,9 @@ export class JobCoordinator extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
       migrateJobTables(ctx.storage.sql);
+      // A job that has not ended resumes as soon as its object is back (restart, redeploy, eviction).
+      const job = this.store.job();
+      if (job && !isTerminalJobStatus(job.status) && (await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now());
     });
     const services: PipelineServices = {
       gateway: env.GATEWAY as unknown as GatewayRpc,
@@ -44,6 +48,7 @@ export class JobCoordinator extends DurableObject<Env> {
         await ctx.storage.setAlarm(Math.min(at ?? Infinity, Date.now() + HEARTBEAT_MS));
       },
       changed: () => this.notify(),
+      prepare: () => this.pollReviews(services.guardrail),
     });
   }
 
@@ -114,6 +119,16 @@ export class JobCoordinator extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now());
     }
     return result;
+  }
+
+  /** While the job waits for guardrail reviews, asks the review queue where each stands and applies decisions. */
+  private async pollReviews(guardrail: GuardrailRpc): Promise<void> {
+    const job = this.store.job();
+    if (job?.status !== "waiting_review") return;
+    for (const task of heldTasks(this.store)) {
+      const review = await guardrail.getReview({ traceparent: job.traceparent }, { tenant: job.tenant, id: task.review.id }).catch(() => "unreachable" as const);
+      if (review !== "unreachable") settleReview(this.store, task.id, decisionOf(review), Date.now());
+    }
   }
 
   private notify(): void {

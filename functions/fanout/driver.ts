@@ -13,6 +13,8 @@ export interface DriverDeps {
   schedule(at: number | undefined): Promise<void> | void;
   /** Called after every stored change, so listeners (event streams) can look again. */
   changed?(): void;
+  /** Outside input the engine cannot fetch itself (guardrail review decisions), stored before each step. */
+  prepare?(): Promise<void>;
 }
 
 interface InFlight {
@@ -68,6 +70,7 @@ export class JobDriver {
   private async runLoop(): Promise<void> {
     for (;;) {
       this.poked = false;
+      await this.deps.prepare?.();
       const result = step(this.deps.store, this.deps.now(), this.live());
       this.abort(result.abort);
       for (const task of result.start) this.launch(task);

@@ -5,13 +5,14 @@
 import type { ChatMessage } from "@llm-edge/shared";
 import { isTerminalJobStatus, type JobSpec, type JobStatus } from "@llm-edge/shared/jobs";
 import { kindOf } from "./kinds";
+import { expireReviews, holdForReview, REVIEW_POLL_MS } from "./reviews";
 import type { JobRow, JobStore, TaskRow } from "./rows";
 import { JobSession } from "./session";
 
 /** What a task's call produced. `retryable` failures are tried again while attempts remain. */
 export type TaskOutcome =
   | { ok: true; text: string; tokens: number; costUsd: number }
-  | { ok: false; error: string; retryable: boolean; costUsd?: number };
+  | { ok: false; error: string; retryable: boolean; costUsd?: number; review?: { id: string; direction: "input" | "output" } };
 
 export interface StepResult {
   /** Tasks claimed in this step (attempt already incremented and stored): start their calls now. */
@@ -51,7 +52,7 @@ export function createJob(store: JobStore, input: { id: string; tenant: string; 
 /** Records a failed attempt: retried after a backoff while attempts remain, else the task fails. */
 function failAttempt(session: JobSession, task: TaskRow, error: string, retryable: boolean, backoffMs?: number): void {
   const attempts = session.job.spec.limits.taskRetries + 1;
-  if (retryable && task.attempt < attempts && session.active) {
+  if (retryable && task.attempt < attempts && !isTerminalJobStatus(session.job.status)) {
     const backoff = backoffMs ?? Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (task.attempt - 1));
     session.saveTask({ ...task, status: "pending", error, notBefore: session.now + backoff });
     session.event("task.retrying", { task: task.id, attempt: task.attempt, error, retryInMs: backoff });
@@ -70,7 +71,7 @@ function requestWithInputs(session: JobSession, task: TaskRow): TaskRow["request
 }
 
 function runnable(session: JobSession, task: TaskRow): boolean {
-  if (task.status !== "pending" || (task.notBefore ?? 0) > session.now) return false;
+  if (task.status !== "pending" || (task.notBefore ?? 0) > session.now || task.review?.status === "pending") return false;
   return task.dependsOn.every((id) => session.task(id)?.status === "succeeded");
 }
 
@@ -116,6 +117,7 @@ function claim(session: JobSession, live: ReadonlySet<string>): TaskRow[] {
 function wakeAt(session: JobSession): number | undefined {
   const times: number[] = [];
   if (session.job.status === "waiting_approval" && session.job.approvalDeadlineAt !== undefined) times.push(session.job.approvalDeadlineAt);
+  if (session.job.status === "waiting_review") times.push(session.job.deadlineAt, session.job.reviewDeadlineAt ?? Infinity, session.now + REVIEW_POLL_MS);
   if (session.job.status === "running") {
     times.push(session.job.deadlineAt);
     for (const task of session.tasks()) {
@@ -142,6 +144,12 @@ export function step(store: JobStore, now: number, live: ReadonlySet<string>): S
   if (now >= job.deadlineAt) {
     session.fail(`deadline reached: the job may run ${job.spec.limits.deadlineMs} ms`);
     return { start: [], abort: [...live], finished: true };
+  }
+  if (job.status === "waiting_review") {
+    // Paused: calls in flight finish and are recorded, nothing new starts until the reviews are decided.
+    checkRunningTasks(session, live);
+    const finished = expireReviews(session);
+    return { start: [], abort: finished ? [...live] : [...session.aborts], finished, ...optional(wakeAt(session)) };
   }
   checkRunningTasks(session, live);
   kindOf(job.spec).advance(session);
@@ -170,7 +178,9 @@ export function recordOutcome(store: JobStore, taskId: string, attempt: number, 
   const spent = outcome.costUsd ?? 0;
   const tokens = outcome.ok ? outcome.tokens : 0;
   session.saveJob({ costUsd: job.costUsd + spent, tokens: job.tokens + tokens });
-  if (outcome.ok) {
+  if (!outcome.ok && outcome.review) {
+    holdForReview(session, { ...task, costUsd: (task.costUsd ?? 0) + spent }, outcome.review, outcome.error);
+  } else if (outcome.ok) {
     session.saveTask({ ...task, status: "succeeded", output: outcome.text, tokens, costUsd: (task.costUsd ?? 0) + spent, endedAt: now });
     session.event("task.succeeded", { task: task.id, attempt, tokens, costUsd: spent });
   } else {

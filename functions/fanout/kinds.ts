@@ -1,6 +1,7 @@
 // Dispatch from a job's kind to the module that starts and advances it.
 import type { JobSpec } from "@llm-edge/shared/jobs";
 import { advanceFanout, startFanout } from "./fanout-kind";
+import { advanceOrchestrate, startOrchestrate } from "./orchestrate-kind";
 import { advanceReflect, startReflect } from "./reflect-kind";
 import type { JobSession } from "./session";
 
@@ -14,6 +15,7 @@ export interface KindModule {
 const KINDS: Record<JobSpec["kind"], KindModule> = {
   fanout: { start: startFanout, advance: advanceFanout },
   reflect: { start: startReflect, advance: advanceReflect },
+  orchestrate: { start: startOrchestrate, advance: advanceOrchestrate },
 };
 
 export function kindOf(spec: JobSpec): KindModule {

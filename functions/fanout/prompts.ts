@@ -1,6 +1,8 @@
 // Requests the coordinator builds for its own steps: template branches, synthesis, judge and critic
-// calls with structured answers, and the reviser's follow-up. One place for the wording.
+// calls with structured answers, the reviser's follow-up, and the planner, its repair and its workers.
+// One place for the wording.
 import type { ChatCompletionRequest, ChatMessage } from "@llm-edge/shared";
+import { PLAN_JSON_SCHEMA } from "./plan";
 import { JUDGE_JSON_SCHEMA } from "./strategies";
 
 /** Fills "{{input}}" in every text of a template conversation. */
@@ -76,6 +78,43 @@ export function reviserRequest(model: string, task: ChatMessage[], rubric: strin
       ...task,
       { role: "assistant", content: answer },
       { role: "user", content: `A reviewer checked your answer against this rubric:\n${rubric}\n\nFeedback:\n${feedback}\n\nWrite the improved answer.` },
+    ],
+  };
+}
+
+/** The planner's call: split the goal into tasks, answering with a plan (PLAN_JSON_SCHEMA). */
+export function plannerRequest(model: string, instructions: string | undefined, goal: string, maxTasks: number): ChatCompletionRequest {
+  const extra = instructions ? `\n${instructions}` : "";
+  return {
+    model,
+    messages: [
+      {
+        role: "system",
+        content:
+          `You plan work for a team of workers. Split the goal into at most ${maxTasks} tasks, each with a unique id, a prompt and the ids of the tasks whose answers it needs (dependsOn). ` +
+          `Tasks without dependencies run in parallel; no cycles. Reply with JSON {"tasks": [{"id", "prompt", "dependsOn", "model"?}]}.${extra}`,
+      },
+      { role: "user", content: `Goal:\n${goal}` },
+    ],
+    response_format: { type: "json_schema", json_schema: { name: "plan", schema: structuredClone(PLAN_JSON_SCHEMA) as unknown as Record<string, unknown>, strict: false } },
+  };
+}
+
+/** Asks the planner once more, showing its invalid answer and what is wrong with it. */
+export function planRepairRequest(planner: ChatCompletionRequest, answer: string, error: string): ChatCompletionRequest {
+  return {
+    ...planner,
+    messages: [...planner.messages, { role: "assistant", content: answer }, { role: "user", content: `That plan is not valid: ${error}. Reply with a corrected plan.` }],
+  };
+}
+
+/** One task of a plan, for its worker: the goal as context and the task's own prompt. */
+export function workerRequest(model: string, goal: string, prompt: string): ChatCompletionRequest {
+  return {
+    model,
+    messages: [
+      { role: "system", content: `You are one worker of a team. The team's goal:\n${goal}` },
+      { role: "user", content: prompt },
     ],
   };
 }

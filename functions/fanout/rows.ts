@@ -1,7 +1,7 @@
 // The coordinator's durable state: one job row, its task rows and its event log, and the store
 // interface the engine reads and writes them through (SQLite in the Durable Object, memory in tests).
 import type { ChatCompletionRequest } from "@llm-edge/shared";
-import type { JobEvent, JobResult, JobSpec, JobStatus, Plan, TaskRole, TaskStatus } from "@llm-edge/shared/jobs";
+import type { JobEvent, JobResult, JobSpec, JobStatus, Plan, TaskReview, TaskRole, TaskStatus } from "@llm-edge/shared/jobs";
 
 export interface JobRow {
   id: string;
@@ -22,6 +22,8 @@ export interface JobRow {
   /** When a job waiting for approval fails by itself. */
   approvalDeadlineAt?: number;
   approved?: boolean;
+  /** When a job waiting for guardrail reviews fails by itself. */
+  reviewDeadlineAt?: number;
 }
 
 export interface TaskRow {
@@ -47,6 +49,8 @@ export interface TaskRow {
   output?: string;
   score?: number;
   error?: string;
+  /** A guardrail escalation: pending holds the task; approved lets its next attempt through once. */
+  review?: TaskReview;
 }
 
 /** Read/write access to one job's rows. Implementations must make each call durable before returning. */

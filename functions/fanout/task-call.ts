@@ -1,6 +1,8 @@
 // One attempt of one task through the shared pipeline (guardrails → cache → gateway → guardrails),
 // so a branch gets the same protection as a direct call. The gateway call carries the idempotency
 // key job/task/attempt; an abort (cancel, timeout, a `first` winner) stops waiting for the answer.
+// A guardrail escalation comes back as a held outcome with its review id; the attempt after an
+// approved input review carries that id, so the guardrail lets the request through once.
 import { runPipeline, type ChatCallInput, type GatewayRpc, type PipelineServices, type RpcContext } from "@llm-edge/shared";
 import type { TaskOutcome } from "./engine";
 import type { TaskRow } from "./rows";
@@ -51,8 +53,14 @@ function aborted(signal: AbortSignal): Promise<TaskOutcome> {
 export async function runTaskCall(services: PipelineServices, input: TaskCallInput): Promise<TaskOutcome> {
   const { task } = input;
   const guarded: PipelineServices = { ...services, gateway: withIdempotencyKey(services.gateway, idempotencyKey(input.jobId, task.id, task.attempt)) };
-  const call = runPipeline(guarded, { tenant: input.tenant, request: { ...task.request, stream: false }, traceparent: input.traceparent }, input.background).then((result): TaskOutcome => {
+  const reviewId = task.review?.status === "approved" ? task.review.id : undefined;
+  const pipelineInput = { tenant: input.tenant, request: { ...task.request, stream: false }, traceparent: input.traceparent, ...(reviewId ? { reviewId } : {}) };
+  const call = runPipeline(guarded, pipelineInput, input.background).then((result): TaskOutcome => {
     const costUsd = result.meta.call?.costUsd ?? 0;
+    if (!result.ok && result.error.error.code === "review_pending" && result.meta.reviewId) {
+      const direction = result.error.error.param === "output" ? "output" : "input";
+      return { ok: false, error: `${result.status} review_pending: ${result.error.error.message}`, retryable: false, costUsd, review: { id: result.meta.reviewId, direction } };
+    }
     if (!result.ok) return { ok: false, error: `${result.status} ${result.error.error.code ?? result.error.error.type}: ${result.error.error.message}`, retryable: retryableStatus(result.status), costUsd };
     if (!("completion" in result)) return { ok: false, error: "the pipeline answered with a stream", retryable: false, costUsd };
     const text = result.completion.choices.map((choice) => choice.message.content ?? "").join("");

@@ -14,6 +14,7 @@ export function taskView(task: TaskRow): TaskView {
     output: task.output,
     score: task.score,
     error: task.error,
+    review: task.review,
   };
   return {
     id: task.id,
@@ -24,6 +25,10 @@ export function taskView(task: TaskRow): TaskView {
     dependsOn: task.dependsOn,
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
   };
+}
+
+function heldReviews(tasks: TaskRow[]): NonNullable<JobView["reviews"]> {
+  return tasks.flatMap((task) => (task.review?.status === "pending" ? [{ id: task.review.id, task: task.id, direction: task.review.direction }] : []));
 }
 
 export function jobView(job: JobRow, tasks: TaskRow[]): JobView {
@@ -39,6 +44,7 @@ export function jobView(job: JobRow, tasks: TaskRow[]): JobView {
     tokens: job.tokens,
     ...(job.result ? { result: job.result } : {}),
     ...(job.plan ? { plan: job.plan } : {}),
+    ...(job.status === "waiting_review" ? { reviews: heldReviews(tasks) } : {}),
     tasks: [...tasks].sort((a, b) => a.seq - b.seq).map(taskView),
   };
 }

@@ -45,7 +45,8 @@ export const TEST_PLATFORM_CONFIG = {
     "t-claude": { targets: [{ provider: "sim-anthropic", model: "t-claude" }], retry: fastRetry },
     // Jobs (test/integration/jobs): one upstream attempt per call, so simulator counts equal task attempts.
     ...Object.fromEntries(
-      ["t-job-all", "t-job-fast", "t-job-slow", "t-job-judge", "t-job-gen", "t-job-critic", "t-job-rev", "t-job-hang", "t-job-approve", "t-job-evt"].map((model) => [
+      ["t-job-all", "t-job-fast", "t-job-slow", "t-job-judge", "t-job-gen", "t-job-critic", "t-job-rev", "t-job-hang", "t-job-approve", "t-job-evt",
+        "t-job-plan", "t-job-worker", "t-job-synth", "t-job-held", "t-job-restart"].map((model) => [
         model,
         { targets: [sim(model)], retry: { ...fastRetry, maxAttempts: 1 } },
       ]),

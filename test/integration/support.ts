@@ -13,6 +13,8 @@ export interface SimFault {
   cutAfterChunks?: number;
   malformed?: boolean;
   invalidOutput?: boolean;
+  /** Canned output: the answer's text, verbatim. */
+  output?: string;
   times?: number;
 }
 

@@ -40,14 +40,38 @@ export interface JobBody {
   status: string;
   reason?: string;
   costUsd: number;
+  tokens: number;
   result?: { text: string; winner?: string; answers?: unknown[]; scores?: Record<string, number>; rounds?: number };
-  tasks: Array<{ id: string; role: string; status: string; attempts: number; score?: number }>;
+  plan?: { tasks: Array<{ id: string; prompt: string; model?: string; dependsOn: string[] }> };
+  reviews?: Array<{ id: string; task: string; direction: string }>;
+  tasks: Array<{
+    id: string;
+    role: string;
+    status: string;
+    attempts: number;
+    dependsOn: string[];
+    score?: number;
+    startedAt?: number;
+    endedAt?: number;
+    review?: { id: string; direction: string; status: string };
+  }>;
 }
 
 export async function getJob(id: string): Promise<JobBody> {
   const response = await jobsApi(`/${id}`);
   if (!response.ok) throw new Error(`get job: ${response.status}`);
   return (await response.json()) as JobBody;
+}
+
+/** Polls the job until `done` holds (or the deadline passes, which fails the test). */
+export async function jobWhen(id: string, done: (job: JobBody) => boolean, timeoutMs = 20_000): Promise<JobBody> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await getJob(id);
+    if (done(job)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${id} did not reach the expected state in ${timeoutMs} ms: ${JSON.stringify(job).slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Follows the events to the end of the job and returns it. */
