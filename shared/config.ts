@@ -6,6 +6,7 @@ import { CacheConfigSchema } from "./cache-config";
 import { DEV_CONFIG_INPUT } from "./dev-config";
 import { GuardrailConfigSchema } from "./guardrail-config";
 import { BreakerPolicySchema, FallbackPolicySchema, OutputValidationSchema, RetryPolicySchema, TimeoutPolicySchema } from "./policies";
+import { CorsConfigSchema, TenantsConfigSchema } from "./tenants";
 
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 
@@ -62,6 +63,10 @@ export const PlatformConfigSchema = z
     prices: z.record(z.string(), PriceSchema).default({}),
     guardrails: GuardrailConfigSchema.prefault({}),
     cache: CacheConfigSchema.prefault({}),
+    /** Rate limits and spend budgets per tenant (the edge enforces them). */
+    tenants: TenantsConfigSchema.prefault({}),
+    /** CORS for browser frontends (off until origins are listed). */
+    cors: CorsConfigSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     for (const [alias, route] of Object.entries(config.routes)) {

@@ -13,5 +13,6 @@ export * from "./pipeline";
 export * from "./completion-stream";
 export * from "./rpc";
 export * from "./sse";
+export * from "./tenants";
 export * from "./trace";
 export * from "./upstash";

@@ -2,7 +2,10 @@
 import { Hono } from "hono";
 import { GatewayError, createLogger, errorResponse, formatTraceparent, parseTraceparent, startSpan } from "@llm-edge/shared";
 import { requireApiKey } from "./auth";
+import { corsMiddleware } from "./cors";
 import { healthRoute } from "./health";
+import { enforceLimits } from "./limits/middleware";
+import { adminRoutes } from "./routes/admin";
 import { cacheRoutes } from "./routes/cache";
 import { guardrailRoutes } from "./routes/guardrails";
 import { jobRoutes } from "./routes/jobs";
@@ -35,9 +38,13 @@ function setTraceHeader(response: Response, traceId: string, copyWithHeader: (na
   }
 }
 
+app.use("*", corsMiddleware);
 app.route("/health", healthRoute);
 
+// The admin API has its own key (ADMIN_API_KEY); registered before the tenant-key middleware.
+app.route("/v1/admin", adminRoutes);
 app.use("/v1/*", requireApiKey);
+app.use("/v1/*", enforceLimits);
 app.route("/v1", openaiRoutes);
 app.route("/v1", jobRoutes);
 app.route("/v1/guardrails", guardrailRoutes);

@@ -1,7 +1,11 @@
 // Bearer-key authentication for /v1/*. Keys come from the API_KEYS secret as "key=tenant" pairs
-// separated by commas (a bare key belongs to tenant "default"); comparison is constant-time.
+// separated by commas (a bare key belongs to tenant "default"; comparison is constant-time), or from
+// the key store in Redis (keys made by the admin API, looked up by their SHA-256). When Redis cannot
+// answer, config keys keep working and stored keys fail closed with 503 key_store_unavailable.
 import { createMiddleware } from "hono/factory";
 import { GatewayError } from "@llm-edge/shared";
+import { KeyStore, MANAGED_KEY_PREFIX } from "./key-store";
+import { edgeKeyPrefix, edgeRedis } from "./limits/redis";
 import type { EdgeEnv } from "./types";
 
 const encoder = new TextEncoder();
@@ -36,14 +40,38 @@ export function tenantForKey(presented: string, keys: Array<{ key: string; tenan
   return tenant;
 }
 
+let parsedKeys: { raw: string | undefined; keys: Array<{ key: string; tenant: string }> } | undefined;
+
+/** parseApiKeys, once per isolate and API_KEYS value. */
+function configKeys(raw: string | undefined): Array<{ key: string; tenant: string }> {
+  if (parsedKeys === undefined || parsedKeys.raw !== raw) parsedKeys = { raw, keys: parseApiKeys(raw) };
+  return parsedKeys.keys;
+}
+
+const invalidKey = (message = "Incorrect API key provided.") => new GatewayError(message, { type: "authentication_error", code: "invalid_api_key" });
+
 export const requireApiKey = createMiddleware<EdgeEnv>(async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) {
     throw new GatewayError("Missing API key. Send it as 'Authorization: Bearer <key>'.", { type: "authentication_error", code: "missing_api_key" });
   }
-  const tenant = tenantForKey(match[1], parseApiKeys(c.env.API_KEYS));
-  if (!tenant) throw new GatewayError("Incorrect API key provided.", { type: "authentication_error", code: "invalid_api_key" });
-  c.set("tenant", tenant);
+  const presented = match[1];
+  const tenant = tenantForKey(presented, configKeys(c.env.API_KEYS));
+  if (tenant) {
+    c.set("tenant", tenant);
+    c.set("apiKey", undefined);
+    return next();
+  }
+  if (!presented.startsWith(MANAGED_KEY_PREFIX)) throw invalidKey();
+  const lookup = await new KeyStore(edgeRedis(c.env), edgeKeyPrefix(c.env)).lookup(presented);
+  if (lookup.status === "unavailable") {
+    c.get("log").warn("key store unavailable: stored keys refused", { reason: lookup.reason });
+    throw new GatewayError("API keys issued by the admin API cannot be checked right now; please retry shortly.", { type: "service_unavailable", code: "key_store_unavailable" });
+  }
+  if (lookup.status === "revoked") throw invalidKey("This API key has been revoked.");
+  if (lookup.status === "unknown") throw invalidKey();
+  c.set("tenant", lookup.record.tenant);
+  c.set("apiKey", { id: lookup.record.id, ...(lookup.record.limits ? { limits: lookup.record.limits } : {}) });
   await next();
 });

@@ -1,0 +1,46 @@
+// The edge's Upstash Redis client (one per isolate and endpoint), its key prefix, and `timed`, which
+// bounds a Redis call so that a slow or unreachable Redis becomes a result, never a hung request.
+import { redisFromEnv, type UpstashRedisEnv } from "@llm-edge/shared";
+import type { Redis } from "@upstash/redis/cloudflare";
+
+export interface EdgeRedisEnv extends UpstashRedisEnv {
+  REDIS_KEY_PREFIX?: string;
+}
+
+/** How long the edge waits for Redis on the request path (key lookup, limit checks). */
+export const REDIS_BUDGET_MS = 1_000;
+
+let client: { url: string | undefined; redis: Redis } | undefined;
+
+/** The Redis client for UPSTASH_REDIS_REST_URL/_TOKEN, made once per isolate. Throws GatewayError 503 when unset. */
+export function edgeRedis(env: EdgeRedisEnv): Redis {
+  if (client === undefined || client.url !== env.UPSTASH_REDIS_REST_URL) client = { url: env.UPSTASH_REDIS_REST_URL, redis: redisFromEnv(env) };
+  return client.redis;
+}
+
+/** REDIS_KEY_PREFIX plus "edge:", the namespace of every key the edge writes. */
+export function edgeKeyPrefix(env: EdgeRedisEnv): string {
+  return `${env.REDIS_KEY_PREFIX || "llm-edge:"}edge:`;
+}
+
+export type Timed<T> = { ok: true; value: T } | { ok: false; reason: "timeout" | "error"; error?: string };
+
+/** Runs `work` within `ms`; a rejection or an overrun is a result (the work is left to finish alone). */
+export async function timed<T>(ms: number, work: () => Promise<T>): Promise<Timed<T>> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const overrun = new Promise<Timed<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: "timeout" }), ms);
+  });
+  try {
+    return await Promise.race([
+      Promise.resolve()
+        .then(work)
+        .then((value): Timed<T> => ({ ok: true, value })),
+      overrun,
+    ]);
+  } catch (error) {
+    return { ok: false, reason: "error", error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+  }
+}
