@@ -2,6 +2,7 @@
 // direct to the simulator; the "workerd floor" (a pass-through Worker on the same runtime as ours);
 // our gateway Worker alone behind a bare front Worker; ours (the edge with its pipeline → guardrail,
 // cache and gateway Workers: the built bundles on workerd via Miniflare, as production runs them);
+// ours for a tenant whose guardrails are off (Portkey's feature set: the pipeline calls only the gateway);
 // ours under `wrangler dev` (with its proxy Worker, an extra row); Portkey's gateway 1.15.2 on Node.
 // Added latency (c1, c32), throughput, TTFT overhead, ours above the floor, ratios ours/Portkey, then
 // reliability runs. Run: `npx tsx bench/gateway.bench.ts` (BENCH_SKIP_WRANGLER=1 leaves out the
@@ -12,8 +13,8 @@ import { DIRECT, measureLatency, DEFAULT_LATENCY_PLAN, type PeerLatency } from "
 import type { ChatEndpoint } from "./gateway/load";
 import { portkeyFallbackHeaders, portkeyHeaders, startPortkey } from "./gateway/portkey";
 import { runHardDown, runTransientErrors, waitForPrimary, type HardDownFigures, type TransientFigures } from "./gateway/reliability";
-import { FLOOR, GATEWAY_ONLY, OURS, OURS_WRANGLER, PORTKEY, addedLatency, checkTargets, printLatency, printReliability, type AddedLatency, type TargetCheck } from "./gateway/report";
-import { startBenchStack } from "./gateway/stack";
+import { FLOOR, GATEWAY_ONLY, OURS, OURS_PLAIN, OURS_WRANGLER, PORTKEY, addedLatency, checkTargets, printLatency, printReliability, type AddedLatency, type TargetCheck } from "./gateway/report";
+import { BENCH_PLAIN_API_KEY, startBenchStack } from "./gateway/stack";
 import { pidListeningOn } from "./support/process-cpu";
 
 export interface GatewayBenchResult {
@@ -73,11 +74,12 @@ export async function run(): Promise<GatewayBenchResult> {
       ? { name: GATEWAY_ONLY, url: `${stack.gatewayOnly.value}/v1/chat/completions`, headers: {}, model: "default", ...servedBy(stack.gatewayOnly.value) }
       : undefined;
     const ours = stack.edge.ok ? { ...ourEndpoint(OURS, stack.edge.value.url, stack.edge.value.apiKey), ...servedBy(stack.edge.value.url) } : undefined;
+    const oursPlain = stack.edge.ok ? { ...ourEndpoint(OURS_PLAIN, stack.edge.value.url, BENCH_PLAIN_API_KEY), ...servedBy(stack.edge.value.url) } : undefined;
     const oursWrangler = wrangler?.ok ? ourEndpoint(OURS_WRANGLER, wrangler.value.url, wrangler.value.apiKey) : undefined;
     const portkeyPeer: ChatEndpoint | undefined = portkey
       ? { name: PORTKEY, url: `${portkey.url}/v1/chat/completions`, headers: portkeyHeaders(simV1), model: "sim-primary", ...(portkey.pid !== undefined ? { serverPid: portkey.pid } : {}) }
       : undefined;
-    const endpoints = [direct, floor, gatewayOnly, ours, oursWrangler, portkeyPeer].filter((endpoint): endpoint is ChatEndpoint => endpoint !== undefined);
+    const endpoints = [direct, floor, gatewayOnly, ours, oursPlain, oursWrangler, portkeyPeer].filter((endpoint): endpoint is ChatEndpoint => endpoint !== undefined);
     for (const [peer, reason] of Object.entries(unavailable)) console.log(`\n!! ${peer} is not measured: ${reason}\n`);
 
     log(`latency runs: ${endpoints.map((endpoint) => endpoint.name).join(", ")}…`);

@@ -17,14 +17,21 @@ import { startWranglerDev } from "../../dev/wrangler-dev";
 import { buildBundles, startFloorWorker, startGatewayOnly, startOurWorkers, type RunningWorkers } from "./workerd";
 
 export const BENCH_API_KEY = "sk-bench-gateway";
+/** A second key, of a tenant whose guardrail policy is off: our edge with Portkey's feature set. */
+export const BENCH_PLAIN_API_KEY = "sk-bench-plain";
 
 /**
  * The offline dev routes with the semantic cache switched off: the peers are compared as gateways on
  * the same unique requests (Portkey runs without a cache), and cache lookups would put an embedding
  * (~35 ms of CPU on this machine, in the stand-in) on every request. Guardrails stay on: every chat
- * request of the product passes them, so they are part of "ours".
+ * request of the default policy passes them, so they are part of "ours"; the tenant of
+ * BENCH_PLAIN_API_KEY has them off (a policy with `enabled: false`), so the pipeline calls only the gateway.
  */
-export const BENCH_PLATFORM_CONFIG = { ...DEV_CONFIG_INPUT, cache: { enabled: false } };
+export const BENCH_PLATFORM_CONFIG = {
+  ...DEV_CONFIG_INPUT,
+  cache: { enabled: false },
+  guardrails: { policies: { off: { enabled: false } }, assignments: [{ tenant: "bench-plain", policy: "off" }] },
+};
 
 export interface OurEdge {
   url: string;
@@ -93,7 +100,7 @@ export async function startBenchStack(root = fileURLToPath(new URL("../..", impo
   const keyPrefix = `bench-${randomUUID().slice(0, 8)}:`;
   const vars = {
     ...parseDotenv(readFileSync(join(root, ".dev.vars.example"), "utf8")),
-    API_KEYS: `${BENCH_API_KEY}=bench`,
+    API_KEYS: `${BENCH_API_KEY}=bench,${BENCH_PLAIN_API_KEY}=bench-plain`,
     REDIS_KEY_PREFIX: keyPrefix,
     PLATFORM_CONFIG: JSON.stringify(BENCH_PLATFORM_CONFIG),
   };
