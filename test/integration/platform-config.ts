@@ -51,6 +51,17 @@ export const TEST_PLATFORM_CONFIG = {
         { targets: [sim(model)], retry: { ...fastRetry, maxAttempts: 1 } },
       ]),
     ),
+    // Tenants, limits and security (test/integration/platform).
+    ...Object.fromEntries(["t-plat", "t-plat-lim", "t-plat-bud", "t-plat-job"].map((model) => [model, { targets: [sim(`${model}-a`)], retry: { ...fastRetry, maxAttempts: 1 } }])),
+  },
+  // t-plat-bud-a is priced high, so a few calls use up tenant it-budget's daily budget.
+  prices: { ...DEV_CONFIG_INPUT.prices, "t-plat-bud-a": { input: 1_000, output: 1_000 } },
+  // Fresh tenants of test/integration/platform (keys in global-setup.ts); every other tenant has no limits.
+  tenants: {
+    overrides: {
+      "it-limits": { requests: { limit: 3, windowSeconds: 2 } },
+      "it-budget": { budget: { dailyUsd: 0.05 } },
+    },
   },
   // The cache is off for every route but t-cache, so the gateway tests see every upstream call.
   cache: { enabled: false, models: { "t-cache": { enabled: true } } },

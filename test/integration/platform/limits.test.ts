@@ -1,0 +1,48 @@
+// Rate limits and budgets through the whole stack (tenants it-limits and it-budget of
+// platform-config.ts): a used-up request window answers 429 + Retry-After + x-ratelimit-* without
+// calling the provider and recovers in the next window; the gateway's cost figures fill a daily
+// budget until chat answers 429 insufficient_quota; tenants without limits see no limit headers.
+import { beforeEach, describe, expect, it } from "vitest";
+import { resetSim, simCalls, stack } from "../support";
+import { chatAs, pollStatus, type ErrorBody } from "./support";
+
+beforeEach(resetSim);
+
+describe("limits through the stack", () => {
+  it("request window: 429 with Retry-After and an OpenAI-style body, no upstream call, then recovery", async () => {
+    const send = () => chatAs("sk-test-limits", "t-plat-lim", "Count me");
+    const refused = await pollStatus(send, 429, 10_000, 0);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(refused.headers.get("x-ratelimit-limit-requests")).toBe("3");
+    expect(refused.headers.get("x-ratelimit-remaining-requests")).toBe("0");
+    expect(((await refused.json()) as ErrorBody).error).toMatchObject({ type: "rate_limit_error", code: "rate_limit_exceeded", param: null });
+    const calls = (await simCalls("t-plat-lim-a"))["t-plat-lim-a"]!;
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(calls).toBeLessThanOrEqual(3 * 2);
+
+    const recovered = await pollStatus(send, 200, 5_000);
+    expect(recovered.status).toBe(200);
+    expect(recovered.headers.get("x-ratelimit-limit-requests")).toBe("3");
+  });
+
+  it("budget: the tenant's spend reaches its daily budget and chat answers 429 insufficient_quota", async () => {
+    const send = () => chatAs("sk-test-budget", "t-plat-bud", "Tell me something expensive");
+    const refused = await pollStatus(send, 429, 15_000, 50);
+    expect(refused.status).toBe(429);
+    const body = (await refused.json()) as ErrorBody;
+    expect(body.error).toMatchObject({ type: "rate_limit_error", code: "insufficient_quota" });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    const callsAtRefusal = (await simCalls("t-plat-bud-a"))["t-plat-bud-a"]!;
+    expect(callsAtRefusal).toBeGreaterThanOrEqual(1);
+    expect((await send()).status).toBe(429);
+    expect(await simCalls("t-plat-bud-a")).toEqual({ "t-plat-bud-a": callsAtRefusal });
+  });
+
+  it("a tenant without limits gets no limit headers", async () => {
+    const response = await chatAs(stack.apiKey, "t-plat", "No limits here");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-ratelimit-limit-requests")).toBeNull();
+    expect(response.headers.get("x-gateway-ratelimit")).toBeNull();
+  });
+});
