@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { CacheConfigSchema } from "./cache-config";
 import { DEV_CONFIG_INPUT } from "./dev-config";
+import { EnrichmentConfigSchema } from "./enrich-config";
 import { GuardrailConfigSchema } from "./guardrail-config";
 import { BreakerPolicySchema, FallbackPolicySchema, OutputValidationSchema, RetryPolicySchema, TimeoutPolicySchema } from "./policies";
 import { CorsConfigSchema, TenantsConfigSchema } from "./tenants";
@@ -63,6 +64,7 @@ export const PlatformConfigSchema = z
     prices: z.record(z.string(), PriceSchema).default({}),
     guardrails: GuardrailConfigSchema.prefault({}),
     cache: CacheConfigSchema.prefault({}),
+    enrichment: EnrichmentConfigSchema.prefault({}),
     /** Rate limits and spend budgets per tenant (the edge enforces them). */
     tenants: TenantsConfigSchema.prefault({}),
     /** CORS for browser frontends (off until origins are listed). */

@@ -79,6 +79,18 @@ export interface GatewayRpc extends HealthRpc {
   embeddings(context: RpcContext, input: { request: EmbeddingsRequest; tenant: string }): Promise<EmbeddingsCallResult>;
   models(context: RpcContext): Promise<ModelList>;
 }
+/** What one maintenance pass of the gateway's breakers did: the half-open probes sent and their outcome. */
+export interface BreakerProbeReport {
+  probed: Array<{ target: string; outcome: "closed" | "still_open" | "not_probed"; detail?: string }>;
+  /** Targets whose breaker was closed (or open with its cooldown still running): nothing to probe. */
+  skipped: number;
+}
+
+/** The gateway's maintenance RPC, called by the edge's cron. */
+export interface GatewayMaintenanceRpc {
+  /** Sends one half-open probe to every target whose breaker is open with its cooldown over. */
+  probeBreakers(context: RpcContext): Promise<BreakerProbeReport>;
+}
 export interface CacheRpc extends HealthRpc, CacheCallRpc {}
 export interface GuardrailRpc extends HealthRpc, GuardrailCheckRpc {}
 /** A job of one tenant; a job of another tenant is not found. */
@@ -92,7 +104,11 @@ export type JobActionResult = { ok: true; status: JobStatus } | { ok: false; rea
 
 /** The fan-out coordinator's contract: jobs are created, read, followed, cancelled and approved per tenant. */
 export interface FanoutRpc extends HealthRpc {
-  createJob(context: RpcContext, input: { tenant: string; spec: JobSpec }): Promise<{ id: string; status: JobStatus }>;
+  /**
+   * Starts a job. With `id` (the enrichment consumer derives it from a record and attempt) creation is
+   * idempotent: a job of that tenant and id that exists already is returned as it is, never started twice.
+   */
+  createJob(context: RpcContext, input: { tenant: string; spec: JobSpec; id?: string }): Promise<{ id: string; status: JobStatus }>;
   /** The job with its tasks, or undefined when the tenant has no such job. */
   getJob(context: RpcContext, ref: JobRef): Promise<JobView | undefined>;
   /** Progress as SSE bytes (events after `lastEventId`), ending when the job ends; undefined when not found. */

@@ -7,6 +7,8 @@ import { healthRoute } from "./health";
 import { enforceLimits } from "./limits/middleware";
 import { adminRoutes } from "./routes/admin";
 import { cacheRoutes } from "./routes/cache";
+import { enrichRoutes } from "./routes/enrich";
+import { eventRoutes } from "./routes/events";
 import { guardrailRoutes } from "./routes/guardrails";
 import { jobRoutes } from "./routes/jobs";
 import { openaiRoutes } from "./routes/openai";
@@ -47,6 +49,8 @@ app.use("/v1/*", requireApiKey);
 app.use("/v1/*", enforceLimits);
 app.route("/v1", openaiRoutes);
 app.route("/v1", jobRoutes);
+app.route("/v1", enrichRoutes);
+app.route("/v1", eventRoutes);
 app.route("/v1/guardrails", guardrailRoutes);
 app.route("/v1/cache", cacheRoutes);
 

@@ -33,8 +33,8 @@ export default class FanoutWorker extends WorkerEntrypoint<Env> implements Fanou
     return workerHealth("fanout", { storage });
   }
 
-  async createJob(context: RpcContext, input: { tenant: string; spec: JobSpec }): Promise<{ id: string; status: JobStatus }> {
-    const id = `job_${crypto.randomUUID().replaceAll("-", "")}`;
+  async createJob(context: RpcContext, input: { tenant: string; spec: JobSpec; id?: string }): Promise<{ id: string; status: JobStatus }> {
+    const id = input.id ?? `job_${crypto.randomUUID().replaceAll("-", "")}`;
     return this.coordinator({ tenant: input.tenant, id }).create({ id, tenant: input.tenant, spec: input.spec, traceparent: context.traceparent });
   }
 

@@ -1,6 +1,7 @@
 // The routing config of the integration stack: the dev config's routes plus one route per scenario,
 // each on simulated models of its own, so breaker state and faults of one test never leak into another.
 import { DEV_CONFIG_INPUT } from "../../shared/dev-config";
+import { ENRICH_TEST_CONFIG, ENRICH_TEST_ROUTES } from "./enrich/config";
 
 const fastRetry = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
 const sim = (model: string) => ({ provider: "sim", model });
@@ -51,6 +52,8 @@ export const TEST_PLATFORM_CONFIG = {
         { targets: [sim(model)], retry: { ...fastRetry, maxAttempts: 1 } },
       ]),
     ),
+    // Enrichment (test/integration/enrich): a route per scenario.
+    ...ENRICH_TEST_ROUTES,
     // Tenants, limits and security (test/integration/platform).
     ...Object.fromEntries(["t-plat", "t-plat-lim", "t-plat-bud", "t-plat-job"].map((model) => [model, { targets: [sim(`${model}-a`)], retry: { ...fastRetry, maxAttempts: 1 } }])),
   },
@@ -63,6 +66,7 @@ export const TEST_PLATFORM_CONFIG = {
       "it-budget": { budget: { dailyUsd: 0.05 } },
     },
   },
+  enrichment: ENRICH_TEST_CONFIG,
   // The cache is off for every route but t-cache, so the gateway tests see every upstream call.
   cache: { enabled: false, models: { "t-cache": { enabled: true } } },
   guardrails: {

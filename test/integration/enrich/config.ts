@@ -1,0 +1,43 @@
+// The enrichment part of the integration stack's PLATFORM_CONFIG: one template per scenario, each on
+// simulated models of its own (one upstream attempt per call, so simulator counts equal branch calls),
+// short backoffs and a short reclaim idle time so tests finish in seconds.
+import { DEFAULT_ENRICH_TEMPLATE } from "../../../shared/enrich-config";
+
+const sim = (model: string) => ({ provider: "sim", model });
+const once = { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50 };
+
+/** Models (and route aliases) of the enrichment tests. */
+export const ENRICH_MODELS = ["t-enr-sum", "t-enr-kpi", "t-enr-dlq", "t-enr-rc", "t-enr-mal", "t-enr-evt", "t-enr-flaky"] as const;
+
+export const ENRICH_TEST_ROUTES = Object.fromEntries(ENRICH_MODELS.map((model) => [model, { targets: [sim(model)], retry: once }]));
+
+const KPI_SCHEMA = {
+  type: "object",
+  properties: { kpis: { type: "array", minItems: 1, maxItems: 3, items: { type: "object", properties: { name: { type: "string" }, value: { type: "number" } }, required: ["name", "value"] } } },
+  required: ["kpis"],
+};
+
+const single = (model: string) => ({ branches: [{ name: "summary", model, instruction: "Summarise the record." }], taskRetries: 0 });
+
+export const ENRICH_TEST_CONFIG = {
+  templates: {
+    default: DEFAULT_ENRICH_TEMPLATE,
+    "t-drain": {
+      branches: [
+        { name: "summary", model: "t-enr-sum", instruction: "Summarise the record." },
+        { name: "kpis", model: "t-enr-kpi", instruction: "Extract KPIs as JSON.", jsonSchema: KPI_SCHEMA },
+      ],
+      taskRetries: 0,
+    },
+    "t-dlq": single("t-enr-dlq"),
+    "t-reclaim": single("t-enr-rc"),
+    "t-malformed": single("t-enr-mal"),
+    "t-event": single("t-enr-evt"),
+    "t-flaky": single("t-enr-flaky"),
+  },
+  events: { "invoice.created": { template: "t-event" } },
+  maxAttempts: 3,
+  backoff: { baseMs: 200, maxMs: 800 },
+  reclaimIdleMs: 1_500,
+  run: { timeBudgetMs: 10_000, subrequestBudget: 500, pageSize: 10 },
+};
