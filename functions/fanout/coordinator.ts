@@ -1,12 +1,14 @@
 // JobCoordinator: one Durable Object per job, its state in the object's SQLite storage (jobs, tasks,
 // events). A thin shell over the pure engine: RPC methods store decisions, the alarm (and a poke after
-// each change) runs the driver loop, and every task call goes through the shared pipeline.
+// each change) runs the driver loop, and every task call goes through the shared pipeline — or, for a
+// task that is a job, through a child coordinator that reports its end back to this one.
 import { DurableObject } from "cloudflare:workers";
 import type { CacheRpc, GatewayRpc, GuardrailRpc, PipelineServices } from "@llm-edge/shared";
 import { isTerminalJobStatus, type JobEvent, type JobSpec, type JobStatus, type JobView } from "@llm-edge/shared/jobs";
 import { JobDriver } from "./driver";
-import { cancelJob, createJob, decideApproval, type ControlResult } from "./engine";
-import type { JobStore } from "./rows";
+import { childJobId, runChildCall } from "./child-call";
+import { cancelJob, createJob, decideApproval, type ControlResult, type TaskOutcome } from "./engine";
+import type { JobRow, JobStore, TaskRow } from "./rows";
 import { decisionOf, heldTasks, settleReview } from "./reviews";
 import { migrateJobTables, sqlJobStore } from "./sql-store";
 import { runTaskCall } from "./task-call";
@@ -20,6 +22,8 @@ export class JobCoordinator extends DurableObject<Env> {
   private readonly store: JobStore;
   private readonly driver: JobDriver;
   private readonly listeners = new Set<() => void>();
+  /** Wakes the wait of a task whose child job reported its end. */
+  private readonly childWakers = new Map<string, () => void>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -41,13 +45,17 @@ export class JobCoordinator extends DurableObject<Env> {
       now: () => Date.now(),
       execute: (task, signal) => {
         const job = this.store.job()!;
+        if (task.child) return this.runChild(job, { ...task, child: task.child }, signal);
         return runTaskCall(services, { tenant: job.tenant, jobId: job.id, traceparent: job.traceparent, task, signal, background: (work) => ctx.waitUntil(work) });
       },
       schedule: async (at) => {
         if (at === undefined && !this.driver.live().size) return ctx.storage.deleteAlarm();
         await ctx.storage.setAlarm(Math.min(at ?? Infinity, Date.now() + HEARTBEAT_MS));
       },
-      changed: () => this.notify(),
+      changed: () => {
+        this.notify();
+        this.reportEndToParent();
+      },
       prepare: () => this.pollReviews(services.guardrail),
     });
   }
@@ -60,8 +68,8 @@ export class JobCoordinator extends DurableObject<Env> {
     return Number(row.value);
   }
 
-  /** Stores the job and its first tasks, then starts the loop through an immediate alarm. */
-  async create(input: { id: string; tenant: string; spec: JobSpec; traceparent: string }): Promise<{ id: string; status: JobStatus }> {
+  /** Stores the job and its first tasks, then starts the loop through an immediate alarm. `parent` makes it a child job. */
+  async create(input: { id: string; tenant: string; spec: JobSpec; traceparent: string; parent?: { id: string; task: string } }): Promise<{ id: string; status: JobStatus }> {
     const existing = this.store.job();
     if (existing) return { id: existing.id, status: existing.status };
     const job = createJob(this.store, { ...input, now: Date.now() });
@@ -114,6 +122,8 @@ export class JobCoordinator extends DurableObject<Env> {
     const result = change();
     if (result.ok) {
       this.driver.abort(result.abort);
+      this.cancelStoppedChildren();
+      this.reportEndToParent();
       this.driver.poke();
       this.notify();
       await this.ctx.storage.setAlarm(Date.now());
@@ -128,6 +138,55 @@ export class JobCoordinator extends DurableObject<Env> {
     for (const task of heldTasks(this.store)) {
       const review = await guardrail.getReview({ traceparent: job.traceparent }, { tenant: job.tenant, id: task.review.id }).catch(() => "unreachable" as const);
       if (review !== "unreachable") settleReview(this.store, task.id, decisionOf(review), Date.now());
+    }
+  }
+
+  /** A child job of this one ended: wake the task waiting for it, or resume the loop if none is running. */
+  async childEnded(tenant: string, taskId: string): Promise<void> {
+    const job = this.store.job();
+    if (!job || job.tenant !== tenant) return;
+    const wake = this.childWakers.get(taskId);
+    if (wake) wake();
+    else if (!this.driver.running && !isTerminalJobStatus(job.status)) await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  private runChild(job: JobRow, task: TaskRow & { child: NonNullable<TaskRow["child"]> }, signal: AbortSignal): Promise<TaskOutcome> {
+    return runChildCall({
+      job,
+      task,
+      signal,
+      coordinator: (childId) => this.env.JOBS.get(this.env.JOBS.idFromName(`${job.tenant}/${childId}`)),
+      wait: (ms) =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener("abort", done);
+            this.childWakers.delete(task.id);
+            resolve();
+          };
+          const timer = setTimeout(done, ms);
+          signal.addEventListener("abort", done, { once: true });
+          this.childWakers.set(task.id, done);
+        }),
+    });
+  }
+
+  /** A child job that ended tells its parent once (the parent also polls, so a lost report only delays it). */
+  private reportEndToParent(): void {
+    const job = this.store.job();
+    if (!job?.parent || job.parentNotified || !isTerminalJobStatus(job.status)) return;
+    this.store.putJob({ ...job, parentNotified: true });
+    const parent = this.env.JOBS.get(this.env.JOBS.idFromName(`${job.tenant}/${job.parent.id}`));
+    this.ctx.waitUntil(parent.childEnded(job.tenant, job.parent.task).catch(() => undefined));
+  }
+
+  /** Cancels the child jobs of tasks that were stopped (a running child is also cancelled by its abort). */
+  private cancelStoppedChildren(): void {
+    const job = this.store.job()!;
+    for (const task of this.store.tasks()) {
+      if (!task.child || task.status !== "cancelled" || task.attempt === 0) continue;
+      const child = this.env.JOBS.get(this.env.JOBS.idFromName(`${job.tenant}/${childJobId(job.id, task.id)}`));
+      this.ctx.waitUntil(child.cancel(job.tenant).catch(() => undefined));
     }
   }
 

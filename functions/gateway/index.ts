@@ -4,16 +4,19 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   createLogger,
   parseTraceparent,
+  type BreakerProbeReport,
   type ChatCallInput,
   type ChatCallResult,
   type EmbeddingsCallResult,
   type EmbeddingsRequest,
+  type GatewayMaintenanceRpc,
   type GatewayRpc,
   type ModelList,
   type RpcContext,
   type WorkerHealth,
 } from "@llm-edge/shared";
 import { internalOnly } from "../internal";
+import { probeOpenBreakers } from "./breaker-probe";
 import { breakerRegistry } from "./breakers";
 import { executeChat, type GatewayDeps } from "./chat";
 import { gatewayConfig } from "./config";
@@ -22,7 +25,7 @@ import { gatewayHealth } from "./health";
 
 const rootLogger = createLogger({ worker: "gateway" });
 
-export default class GatewayWorker extends WorkerEntrypoint<Env> implements GatewayRpc {
+export default class GatewayWorker extends WorkerEntrypoint<Env> implements GatewayRpc, GatewayMaintenanceRpc {
   override fetch(): Response {
     return internalOnly();
   }
@@ -55,6 +58,14 @@ export default class GatewayWorker extends WorkerEntrypoint<Env> implements Gate
   async models(_context: RpcContext): Promise<ModelList> {
     const config = gatewayConfig(this.env);
     return { object: "list", data: Object.keys(config.routes).map((id) => ({ id, object: "model", created: 0, owned_by: "llm-edge" })) };
+  }
+
+  /** The edge's maintenance cron: one half-open probe per target whose breaker cooldown is over (breaker-probe.ts). */
+  async probeBreakers(context: RpcContext): Promise<BreakerProbeReport> {
+    const deps = this.deps(context);
+    const report = await probeOpenBreakers(deps);
+    this.ctx.waitUntil(deps.breakers.sync());
+    return report;
   }
 
   async health(_context: RpcContext): Promise<WorkerHealth> {

@@ -9,7 +9,11 @@ const once = { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 50 };
 /** Models (and route aliases) of the enrichment tests. */
 export const ENRICH_MODELS = ["t-enr-sum", "t-enr-kpi", "t-enr-dlq", "t-enr-rc", "t-enr-mal", "t-enr-evt", "t-enr-flaky"] as const;
 
-export const ENRICH_TEST_ROUTES = Object.fromEntries(ENRICH_MODELS.map((model) => [model, { targets: [sim(model)], retry: once }]));
+export const ENRICH_TEST_ROUTES = {
+  ...Object.fromEntries(ENRICH_MODELS.map((model) => [model, { targets: [sim(model)], retry: once, breaker: { consecutiveFailures: 100, minRequests: 1_000 } }])),
+  // The maintenance cron's half-open probe (maintenance.test.ts): trips after 2 failures, cools down in 300 ms.
+  "t-enr-probe": { targets: [sim("t-enr-probe")], retry: once, breaker: { consecutiveFailures: 2, minRequests: 100, cooldownMs: 300, maxCooldownMs: 600 } },
+};
 
 const KPI_SCHEMA = {
   type: "object",
