@@ -8,6 +8,7 @@ export * from "./guardrail-config";
 export * from "./guardrail-rpc";
 export * from "./health";
 export * from "./log";
+export * from "./metrics";
 export * from "./openai";
 export * from "./pipeline";
 export * from "./completion-stream";

@@ -1,6 +1,8 @@
 // JSON log lines: one object per line with level, message, worker and trace id. Values under
 // secret-looking keys are masked and bearer tokens / provider keys inside strings are redacted, so a
-// careless log call cannot leak a credential.
+// careless log call cannot leak a credential. Message content is never logged: call sites log
+// lengths, verdicts and finding types, never the text itself.
+import { parseTraceparent, startSpan } from "./trace";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
@@ -67,4 +69,32 @@ class JsonLogger implements Logger {
  */
 export function createLogger(base: LogFields, sink: (line: string) => void = console.log): Logger {
   return new JsonLogger(base, sink);
+}
+
+/**
+ * The logger of one RPC call: continues the caller's W3C trace (a fresh span under the caller's), so
+ * each line carries traceId, spanId, parentSpanId and the RPC's name. A missing or malformed
+ * traceparent starts a new trace rather than failing the call.
+ */
+export function rpcLogger(root: Logger, traceparent: string | undefined, rpc: string): Logger {
+  const parent = parseTraceparent(traceparent);
+  const span = startSpan(parent);
+  return root.with(parent ? { traceId: span.traceId, spanId: span.spanId, parentSpanId: parent.spanId, rpc } : { traceId: span.traceId, spanId: span.spanId, rpc });
+}
+
+/**
+ * Runs one RPC method's body and logs one line when it ends: "rpc done" with its duration and the
+ * fields `summary` picks from the result (verdicts, statuses, counts — never message content), or
+ * "rpc failed" with the error (redacted like every line), which is then rethrown unchanged.
+ */
+export async function loggedCall<T>(log: Logger, run: () => Promise<T> | T, summary?: (result: T) => LogFields): Promise<T> {
+  const started = Date.now();
+  try {
+    const result = await run();
+    log.info("rpc done", { ms: Date.now() - started, ...summary?.(result) });
+    return result;
+  } catch (error) {
+    log.warn("rpc failed", { ms: Date.now() - started, error });
+    throw error;
+  }
 }

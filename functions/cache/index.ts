@@ -5,7 +5,9 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   checkDependency,
   createLogger,
-  parseTraceparent,
+  loggedCall,
+  rpcLogger,
+  type Logger,
   redisFromEnv,
   vectorFromEnv,
   workerHealth,
@@ -39,7 +41,7 @@ export default class CacheWorker extends WorkerEntrypoint<Env> implements CacheR
   }
 
   /** Dependencies for one call, or why the cache cannot run (config invalid, Upstash not configured). */
-  private deps(context: RpcContext): ({ ok: true } & CacheDeps) | Unavailable {
+  private deps(log: Logger): ({ ok: true } & CacheDeps) | Unavailable {
     const config = cacheConfig(this.env);
     if (!config) return { ok: false, reason: "invalid_config" };
     try {
@@ -54,7 +56,7 @@ export default class CacheWorker extends WorkerEntrypoint<Env> implements CacheR
         }),
         keyPrefix: this.env.REDIS_KEY_PREFIX || "llm-edge:",
         now: () => Date.now(),
-        log: rootLogger.with({ traceId: parseTraceparent(context.traceparent)?.traceId }),
+        log,
       };
     } catch {
       return { ok: false, reason: "not_configured" };
@@ -62,48 +64,65 @@ export default class CacheWorker extends WorkerEntrypoint<Env> implements CacheR
   }
 
   async lookup(context: RpcContext, input: Omit<LookupInput, "context">): Promise<CacheLookupResult> {
-    // With the cache off for this alias, answer before any client is built (and count nothing).
-    const config = cacheConfig(this.env);
-    if (config && bypassReason(config, input.request, input.control) === "disabled") return { status: "BYPASS", reason: "disabled" };
-    const deps = this.deps(context);
-    if (!deps.ok) return { status: "BYPASS", reason: deps.reason };
-    const outcome = await lookup(deps, { ...input, context });
-    this.ctx.waitUntil(outcome.background);
-    return outcome.result;
+    const log = rpcLogger(rootLogger, context.traceparent, "lookup");
+    return loggedCall(log, async () => {
+      // With the cache off for this alias, answer before any client is built (and count nothing).
+      const config = cacheConfig(this.env);
+      if (config && bypassReason(config, input.request, input.control) === "disabled") return { status: "BYPASS" as const, reason: "disabled" };
+      const deps = this.deps(log);
+      if (!deps.ok) return { status: "BYPASS" as const, reason: deps.reason };
+      const outcome = await lookup(deps, { ...input, context });
+      this.ctx.waitUntil(outcome.background);
+      return outcome.result;
+    }, (result) => ({ tenant: input.tenant, model: input.request.model, status: result.status, reason: "reason" in result ? result.reason : undefined, kind: "kind" in result ? result.kind : undefined }));
   }
 
   async store(context: RpcContext, input: Omit<StoreInput, "context">): Promise<StoreOutcome> {
-    const config = cacheConfig(this.env);
-    if (config && bypassReason(config, input.request) === "disabled") return { stored: false, reason: "disabled" };
-    const deps = this.deps(context);
-    if (!deps.ok) return { stored: false, reason: deps.reason };
-    return store(deps, { ...input, context });
+    const log = rpcLogger(rootLogger, context.traceparent, "store");
+    return loggedCall(log, async () => {
+      const config = cacheConfig(this.env);
+      if (config && bypassReason(config, input.request) === "disabled") return { stored: false, reason: "disabled" };
+      const deps = this.deps(log);
+      if (!deps.ok) return { stored: false, reason: deps.reason };
+      return store(deps, { ...input, context });
+    }, (outcome) => ({ tenant: input.tenant, model: input.request.model, ...outcome }));
   }
 
   async invalidate(context: RpcContext, input: { tenant: string } & CacheInvalidateRequest): Promise<{ deleted: number; reason?: string }> {
-    const deps = this.deps(context);
-    if (!deps.ok) return { deleted: 0, reason: deps.reason };
-    return invalidate(deps, { ...input, context });
+    const log = rpcLogger(rootLogger, context.traceparent, "invalidate");
+    return loggedCall(log, async () => {
+      const deps = this.deps(log);
+      if (!deps.ok) return { deleted: 0, reason: deps.reason };
+      return invalidate(deps, { ...input, context });
+    }, (result) => ({ tenant: input.tenant, ...result }));
   }
 
   async stats(context: RpcContext, input: { tenant: string }): Promise<CacheStats> {
-    const deps = this.deps(context);
-    if (!deps.ok) return { hits: 0, exactHits: 0, semanticHits: 0, misses: 0, bypasses: 0, stores: 0, failOpen: 0, rejectedByVerifier: 0, reason: deps.reason };
-    return readStats(deps, tenantKeys(deps.keyPrefix, deps.config.namespacePrefix, await tenantId(input.tenant)));
+    const log = rpcLogger(rootLogger, context.traceparent, "stats");
+    return loggedCall(log, async () => {
+      const deps = this.deps(log);
+      if (!deps.ok) return { hits: 0, exactHits: 0, semanticHits: 0, misses: 0, bypasses: 0, stores: 0, failOpen: 0, rejectedByVerifier: 0, reason: deps.reason };
+      return readStats(deps, tenantKeys(deps.keyPrefix, deps.config.namespacePrefix, await tenantId(input.tenant)));
+    }, () => ({ tenant: input.tenant }));
   }
 
   async maintenance(context: RpcContext): Promise<{ expiredRemoved: number; reason?: string }> {
-    const deps = this.deps(context);
-    if (!deps.ok) return { expiredRemoved: 0, reason: deps.reason };
-    return removeExpiredVectors(deps);
+    const log = rpcLogger(rootLogger, context.traceparent, "maintenance");
+    return loggedCall(log, async () => {
+      const deps = this.deps(log);
+      if (!deps.ok) return { expiredRemoved: 0, reason: deps.reason };
+      return removeExpiredVectors(deps);
+    }, (result) => ({ ...result }));
   }
 
   /** The cache fails open, so an unreachable store makes it "degraded", not "down". */
-  async health(_context: RpcContext): Promise<WorkerHealth> {
-    const [redis, vector] = await Promise.all([
-      checkDependency(() => redisFromEnv(this.env).ping(), PROBE_TIMEOUT_MS, "degraded"),
-      checkDependency(() => vectorFromEnv(this.env).info(), PROBE_TIMEOUT_MS, "degraded"),
-    ]);
-    return workerHealth("cache", { redis, vector });
+  async health(context: RpcContext): Promise<WorkerHealth> {
+    return loggedCall(rpcLogger(rootLogger, context.traceparent, "health"), async () => {
+      const [redis, vector] = await Promise.all([
+        checkDependency(() => redisFromEnv(this.env).ping(), PROBE_TIMEOUT_MS, "degraded"),
+        checkDependency(() => vectorFromEnv(this.env).info(), PROBE_TIMEOUT_MS, "degraded"),
+      ]);
+      return workerHealth("cache", { redis, vector });
+    }, (report) => ({ status: report.status }));
   }
 }

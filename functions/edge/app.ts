@@ -4,6 +4,7 @@ import { GatewayError, createLogger, errorResponse, formatTraceparent, parseTrac
 import { requireApiKey } from "./auth";
 import { corsMiddleware } from "./cors";
 import { healthRoute } from "./health";
+import { observeRequests } from "./observe";
 import { enforceLimits } from "./limits/middleware";
 import { adminRoutes } from "./routes/admin";
 import { cacheRoutes } from "./routes/cache";
@@ -11,6 +12,7 @@ import { enrichRoutes } from "./routes/enrich";
 import { eventRoutes } from "./routes/events";
 import { guardrailRoutes } from "./routes/guardrails";
 import { jobRoutes } from "./routes/jobs";
+import { metricsRoute } from "./routes/metrics";
 import { openaiRoutes } from "./routes/openai";
 import type { EdgeApp } from "./types";
 
@@ -19,12 +21,17 @@ export const app: EdgeApp = new Hono();
 const rootLogger = createLogger({ worker: "edge" });
 
 app.use("*", async (c, next) => {
-  const trace = startSpan(parseTraceparent(c.req.header("traceparent")));
+  const started = Date.now();
+  const parent = parseTraceparent(c.req.header("traceparent"));
+  const trace = startSpan(parent);
   c.set("trace", trace);
   c.set("traceparent", formatTraceparent(trace));
-  c.set("log", rootLogger.with({ traceId: trace.traceId }));
+  const log = rootLogger.with(parent ? { traceId: trace.traceId, spanId: trace.spanId, parentSpanId: parent.spanId } : { traceId: trace.traceId, spanId: trace.spanId });
+  c.set("log", log);
   await next();
   setTraceHeader(c.res, trace.traceId, (name, value) => c.header(name, value));
+  // One line per request: no query string, no body (they may hold user data).
+  log.info("request", { method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started, tenant: c.get("tenant") });
 });
 
 /**
@@ -42,6 +49,10 @@ function setTraceHeader(response: Response, traceId: string, copyWithHeader: (na
 
 app.use("*", corsMiddleware);
 app.route("/health", healthRoute);
+app.route("/metrics", metricsRoute);
+
+// Metrics and the audit record of every /v1 request (admin calls included), written in the background.
+app.use("/v1/*", observeRequests);
 
 // The admin API has its own key (ADMIN_API_KEY); registered before the tenant-key middleware.
 app.route("/v1/admin", adminRoutes);

@@ -8,12 +8,24 @@ export interface StoredKey {
   limits?: RateLimits;
 }
 
+/** What a route notes for observe.ts beyond the response headers (absent facts are left out). */
+export interface ObservedCall {
+  /** The requested model alias. */
+  model?: string;
+  /** Tokens of a non-stream answer (streams end after the response is observed). */
+  usage?: { prompt_tokens: number; completion_tokens?: number };
+  stream?: boolean;
+  /** A job created ("created") or seen in a terminal state (counted once per job). */
+  job?: { id: string; kind: string; state: string };
+}
+
 export interface EdgeVariables {
   trace: TraceContext;
   traceparent: string;
   log: Logger;
   tenant: string;
   apiKey: StoredKey | undefined;
+  observed: ObservedCall | undefined;
 }
 
 export type EdgeEnv = { Bindings: Env; Variables: EdgeVariables };

@@ -3,7 +3,8 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   createLogger,
-  parseTraceparent,
+  loggedCall,
+  rpcLogger,
   type BreakerProbeReport,
   type ChatCallInput,
   type ChatCallResult,
@@ -25,52 +26,71 @@ import { gatewayHealth } from "./health";
 
 const rootLogger = createLogger({ worker: "gateway" });
 
+/** What a chat or embeddings call's log line says: the route, target, attempts, status and cost — never content. */
+function callSummary(result: ChatCallResult | EmbeddingsCallResult, stream: boolean): Record<string, unknown> {
+  const meta = result.meta;
+  return {
+    route: meta.route,
+    target: meta.provider && meta.model ? `${meta.provider}/${meta.model}` : undefined,
+    attempts: meta.attempts,
+    fallbackIndex: meta.fallbackIndex,
+    skipped: meta.skipped.length ? meta.skipped : undefined,
+    status: result.ok ? 200 : result.status,
+    ...(result.ok ? {} : { code: result.error.error.code }),
+    costUsd: meta.costUsd,
+    stream,
+  };
+}
+
 export default class GatewayWorker extends WorkerEntrypoint<Env> implements GatewayRpc, GatewayMaintenanceRpc {
   override fetch(): Response {
     return internalOnly();
   }
 
-  private deps(context: RpcContext): GatewayDeps {
-    const traceId = parseTraceparent(context.traceparent)?.traceId;
+  private deps(context: RpcContext, rpc: string): GatewayDeps {
     return {
       env: this.env as unknown as GatewayDeps["env"],
       bindings: { AI: Reflect.get(this.env, "AI") as Ai | undefined },
       breakers: breakerRegistry(this.env),
-      log: rootLogger.with({ traceId }),
+      log: rpcLogger(rootLogger, context.traceparent, rpc),
       waitUntil: (work) => this.ctx.waitUntil(work),
     };
   }
 
   async chat(context: RpcContext, input: ChatCallInput): Promise<ChatCallResult> {
-    const deps = this.deps(context);
-    const result = await executeChat(deps, input);
+    const deps = this.deps(context, "chat");
+    const result = await loggedCall(deps.log, () => executeChat(deps, input), (done) => callSummary(done, input.request.stream === true));
     this.ctx.waitUntil(deps.breakers.sync());
     return result;
   }
 
   async embeddings(context: RpcContext, input: { request: EmbeddingsRequest; tenant: string }): Promise<EmbeddingsCallResult> {
-    const deps = this.deps(context);
-    const result = await executeEmbeddings(deps, input.request);
+    const deps = this.deps(context, "embeddings");
+    const result = await loggedCall(deps.log, () => executeEmbeddings(deps, input.request), (done) => callSummary(done, false));
     this.ctx.waitUntil(deps.breakers.sync());
     return result;
   }
 
-  async models(_context: RpcContext): Promise<ModelList> {
-    const config = gatewayConfig(this.env);
-    return { object: "list", data: Object.keys(config.routes).map((id) => ({ id, object: "model", created: 0, owned_by: "llm-edge" })) };
+  async models(context: RpcContext): Promise<ModelList> {
+    return loggedCall(rpcLogger(rootLogger, context.traceparent, "models"), () => {
+      const config = gatewayConfig(this.env);
+      return { object: "list" as const, data: Object.keys(config.routes).map((id) => ({ id, object: "model" as const, created: 0, owned_by: "llm-edge" })) };
+    });
   }
 
   /** The edge's maintenance cron: one half-open probe per target whose breaker cooldown is over (breaker-probe.ts). */
   async probeBreakers(context: RpcContext): Promise<BreakerProbeReport> {
-    const deps = this.deps(context);
+    const deps = this.deps(context, "probeBreakers");
     const report = await probeOpenBreakers(deps);
     this.ctx.waitUntil(deps.breakers.sync());
     return report;
   }
 
-  async health(_context: RpcContext): Promise<WorkerHealth> {
-    const breakers = breakerRegistry(this.env);
-    await breakers.sync();
-    return gatewayHealth(this.env, breakers.snapshots(Date.now()));
+  async health(context: RpcContext): Promise<WorkerHealth> {
+    return loggedCall(rpcLogger(rootLogger, context.traceparent, "health"), async () => {
+      const breakers = breakerRegistry(this.env);
+      await breakers.sync();
+      return gatewayHealth(this.env, breakers.snapshots(Date.now()));
+    }, (report) => ({ status: report.status }));
   }
 }

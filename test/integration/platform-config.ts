@@ -56,19 +56,23 @@ export const TEST_PLATFORM_CONFIG = {
     ...ENRICH_TEST_ROUTES,
     // Tenants, limits and security (test/integration/platform).
     ...Object.fromEntries(["t-plat", "t-plat-lim", "t-plat-bud", "t-plat-job"].map((model) => [model, { targets: [sim(`${model}-a`)], retry: { ...fastRetry, maxAttempts: 1 } }])),
+    // Observability (test/integration/observability): traces, logs, metrics and the audit stream.
+    ...Object.fromEntries(["t-obs", "t-obs-echo", "t-obs-cache", "t-obs-job"].map((model) => [model, { targets: [sim(`${model}-a`)], retry: { ...fastRetry, maxAttempts: 1 } }])),
+    "t-obs-fb": { targets: [sim("t-obs-fb-a"), sim("t-obs-fb-b")], retry: { ...fastRetry, maxAttempts: 1 } },
   },
   // t-plat-bud-a is priced high, so a few calls use up tenant it-budget's daily budget.
-  prices: { ...DEV_CONFIG_INPUT.prices, "t-plat-bud-a": { input: 1_000, output: 1_000 } },
+  prices: { ...DEV_CONFIG_INPUT.prices, "t-plat-bud-a": { input: 1_000, output: 1_000 }, "t-obs-a": { input: 1, output: 2 }, "t-obs-echo-a": { input: 1, output: 2 } },
   // Fresh tenants of test/integration/platform (keys in global-setup.ts); every other tenant has no limits.
   tenants: {
     overrides: {
       "it-limits": { requests: { limit: 3, windowSeconds: 2 } },
       "it-budget": { budget: { dailyUsd: 0.05 } },
+      "it-budget-stream": { budget: { dailyUsd: 0.05 }, tokens: { limit: 1_000_000, windowSeconds: 3_600 } },
     },
   },
   enrichment: ENRICH_TEST_CONFIG,
   // The cache is off for every route but t-cache, so the gateway tests see every upstream call.
-  cache: { enabled: false, models: { "t-cache": { enabled: true } } },
+  cache: { enabled: false, models: { "t-cache": { enabled: true }, "t-obs-cache": { enabled: true } } },
   guardrails: {
     policies: {
       strict: { denyList: ["project-zeus"], topics: { weapons: ["bioweapon"] } },
@@ -81,6 +85,8 @@ export const TEST_PLATFORM_CONFIG = {
       { model: "t-guard", policy: "strict" },
       { model: "t-guard-echo", policy: "echo-output" },
       { model: "t-guard-off", policy: "off" },
+      { model: "t-obs", policy: "strict" },
+      { model: "t-obs-echo", policy: "echo-output" },
     ],
   },
 };

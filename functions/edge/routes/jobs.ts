@@ -3,7 +3,7 @@
 // Worker over RPC; specs are validated here, so a bad spec is a 400 naming the path of the error.
 import { Hono } from "hono";
 import { GatewayError, type JobActionResult } from "@llm-edge/shared";
-import { JobSpecSchema } from "@llm-edge/shared/jobs";
+import { JobSpecSchema, isTerminalJobStatus } from "@llm-edge/shared/jobs";
 import { readJsonBody } from "../body";
 import type { EdgeEnv } from "../types";
 import { patternWorkers } from "../workers";
@@ -28,12 +28,14 @@ export const jobRoutes = new Hono<EdgeEnv>()
   .post("/jobs", async (c) => {
     const spec = await readJsonBody(c, JobSpecSchema);
     const job = await patternWorkers(c.env).fanout.createJob({ traceparent: c.var.traceparent }, { tenant: c.var.tenant, spec });
+    c.set("observed", { job: { id: job.id, kind: spec.kind, state: "created" } });
     return c.json(job, 202, { location: `/v1/jobs/${job.id}` });
   })
   .get("/jobs/:id", async (c) => {
     const id = c.req.param("id");
     const job = await patternWorkers(c.env).fanout.getJob({ traceparent: c.var.traceparent }, { tenant: c.var.tenant, id });
     if (!job) throw notFound(id);
+    if (isTerminalJobStatus(job.status)) c.set("observed", { job: { id, kind: job.kind, state: job.status } });
     return c.json(job);
   })
   .get("/jobs/:id/events", async (c) => {

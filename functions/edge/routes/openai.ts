@@ -7,6 +7,7 @@ import { readJsonBody } from "../body";
 import { parseCacheControl } from "../cache-control";
 import { edgeConfig } from "../config";
 import { gatewayHeaders, pipelineHeaders } from "../gateway-headers";
+import { observedChat, observedEmbeddings } from "../observe";
 import type { EdgeEnv } from "../types";
 import { patternWorkers } from "../workers";
 
@@ -40,6 +41,7 @@ export const openaiRoutes = new Hono<EdgeEnv>()
       ...(config ? { config } : {}),
     };
     const result = await runPipeline(patternWorkers(c.env), input, (work) => c.executionCtx.waitUntil(work));
+    c.set("observed", observedChat(request, result));
     const headers = pipelineHeaders(result.meta);
     if (!result.ok) {
       if (result.retryAfterSeconds !== undefined) headers["retry-after"] = String(result.retryAfterSeconds);
@@ -55,6 +57,7 @@ export const openaiRoutes = new Hono<EdgeEnv>()
   .post("/embeddings", async (c) => {
     const request = await readJsonBody(c, EmbeddingsRequestSchema);
     const result = await patternWorkers(c.env).gateway.embeddings({ traceparent: c.var.traceparent }, { request, tenant: c.var.tenant });
+    c.set("observed", observedEmbeddings(request, result));
     if (!result.ok) return failureResponse(result);
     return c.json(result.response, 200, gatewayHeaders(result.meta));
   })

@@ -1,0 +1,221 @@
+// Observation of every /v1 request, in one place: after the response is built, the facts are read
+// from its status and x-gateway-* headers (plus what a route noted in the "observed" variable: the
+// requested alias, non-stream token usage, a job), and one pipelined Upstash Redis request in
+// ctx.waitUntil adds the metrics (shared/metrics.ts) and appends the audit record (audit.ts). The
+// response never waits on it; Redis being down loses this request's figures and nothing else.
+// Labels are bounded: a model label only for aliases of the config, a tenant label only for tenants
+// the config names (API_KEYS, tenants.overrides); everything else is "other".
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { routePath } from "hono/route";
+import {
+  METRIC_FAMILIES,
+  counterIncrement,
+  histogramIncrements,
+  metricsHashKey,
+  type ChatCompletionRequest,
+  type EmbeddingsCallResult,
+  type EmbeddingsRequest,
+  type Logger,
+  type MetricIncrement,
+  type PipelineResult,
+  type PlatformConfig,
+} from "@llm-edge/shared";
+import { auditFields, auditKeyId, auditMaxLen, auditStreamKey, type AuditEnv, type AuditRecord } from "./audit";
+import { parseApiKeys } from "./auth";
+import { edgeConfig } from "./config";
+import { edgeKeyPrefix, edgeRedis, timed } from "./limits/redis";
+import type { EdgeEnv, ObservedCall } from "./types";
+
+/** Longest the background write may take before it is given up (it never delays a response). */
+const WRITE_BUDGET_MS = 2_000;
+/** At most one "observation not written" warning per isolate in this interval. */
+const WARN_INTERVAL_MS = 10_000;
+/** How long "this job was counted finished" is remembered, so a job is counted once. */
+const JOB_SEEN_TTL_SECONDS = 7 * 86_400;
+const COUNT_ONCE = "if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then return redis.call('HINCRBY', KEYS[2], ARGV[1], 1) end return 0";
+
+export const OTHER = "other";
+
+let knownTenants: { config: PlatformConfig | undefined; apiKeys: string | undefined; tenants: Set<string> } | undefined;
+
+/** A tenant label: the tenant when the config names it, else "other". */
+export function tenantLabel(tenant: string | undefined, config: PlatformConfig | undefined, apiKeys: string | undefined): string {
+  if (!tenant) return "none";
+  let known = knownTenants;
+  if (!known || known.config !== config || known.apiKeys !== apiKeys) {
+    const tenants = new Set([...parseApiKeys(apiKeys).map((entry) => entry.tenant), ...Object.keys(config?.tenants.overrides ?? {})]);
+    known = knownTenants = { config, apiKeys, tenants };
+  }
+  return known.tenants.has(tenant) ? tenant : OTHER;
+}
+
+/** A model label: a routed alias of the config, else "other" ("none" when the request named none). */
+export function modelLabel(alias: string | undefined, config: PlatformConfig | undefined): string {
+  if (!alias) return "none";
+  return config && Object.hasOwn(config.routes, alias) ? alias : OTHER;
+}
+
+/** "input=pass; output=redact(EMAIL_ADDRESS)" → [["input","pass"],["output","redact"]]; finding types stay in the audit record. */
+export function guardrailVerdicts(header: string | null): Array<[string, string]> {
+  if (!header || header === "off") return [];
+  return header.split("; ").flatMap((part) => {
+    const match = /^(input|output)=([a-z]+)/.exec(part);
+    return match ? [[match[1]!, match[2]!] as [string, string]] : [];
+  });
+}
+
+/** The cache verdict of x-gateway-cache as a label: hit, miss or bypass; undefined when the cache was not reached. */
+export function cacheResult(header: string | null): string | undefined {
+  if (!header || header.includes("reason=not_reached")) return undefined;
+  const verdict = header.slice(0, header.indexOf(";") === -1 ? undefined : header.indexOf(";")).toLowerCase();
+  return verdict === "hit" || verdict === "miss" || verdict === "bypass" ? verdict : undefined;
+}
+
+/** What the chat route notes: the alias, streaming, and a non-stream answer's usage. */
+export function observedChat(request: ChatCompletionRequest, result: PipelineResult): ObservedCall {
+  const usage = result.ok && "completion" in result ? result.completion.usage : undefined;
+  return { model: request.model, ...(request.stream ? { stream: true } : {}), ...(usage ? { usage } : {}) };
+}
+
+/** What the embeddings route notes: the alias and the input tokens. */
+export function observedEmbeddings(request: EmbeddingsRequest, result: EmbeddingsCallResult): ObservedCall {
+  const usage = result.ok ? result.response.usage : undefined;
+  return { model: request.model, ...(usage ? { usage: { prompt_tokens: usage.prompt_tokens } } : {}) };
+}
+
+/** What one finished request was, read synchronously from the context and the response headers. */
+export interface RequestFacts {
+  record: AuditRecord;
+  increments: MetricIncrement[];
+  job?: { id: string; kind: string; state: string };
+  storedKeyId?: string;
+  presentedKey?: string;
+  errorBody?: Promise<string | undefined>;
+}
+
+function numberHeader(headers: Headers, name: string): number | undefined {
+  const value = headers.get(name);
+  if (value === null || value === "") return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/** Builds the metrics increments and the audit record of a finished request (no I/O). */
+export function requestFacts(c: Context<EdgeEnv>, started: number): RequestFacts {
+  const response = c.res;
+  const headers = response.headers;
+  const config = edgeConfig(c.env);
+  const observed: ObservedCall = c.get("observed") ?? {};
+  const route = routePath(c) || "unmatched";
+  const status = String(response.status);
+  const alias = observed.model ?? headers.get("x-gateway-route") ?? undefined;
+  const model = modelLabel(alias, config);
+  const tenant = c.get("tenant");
+  const seconds = Math.max(0, Date.now() - started) / 1000;
+  const attempts = numberHeader(headers, "x-gateway-attempts");
+  const fallbackIndex = numberHeader(headers, "x-gateway-fallback-index");
+  const costUsd = numberHeader(headers, "x-gateway-cost-usd");
+  const cache = headers.get("x-gateway-cache");
+  const guardrail = headers.get("x-gateway-guardrail");
+  const { requests, requestDuration, upstreamAttempts, fallbacks, cache: cacheFamily, guardrail: guardrailFamily, tokens, cost, jobs } = METRIC_FAMILIES;
+
+  const increments: MetricIncrement[] = [
+    counterIncrement(requests, { route, status, model, tenant: tenantLabel(tenant, config, c.env.API_KEYS) }),
+    ...histogramIncrements(requestDuration, { route }, seconds),
+  ];
+  if (attempts) increments.push(counterIncrement(upstreamAttempts, { model }, attempts));
+  if (fallbackIndex) increments.push(counterIncrement(fallbacks, { model }));
+  const cacheVerdict = cacheResult(cache);
+  if (cacheVerdict) increments.push(counterIncrement(cacheFamily, { model, result: cacheVerdict }));
+  for (const [direction, verdict] of guardrailVerdicts(guardrail)) increments.push(counterIncrement(guardrailFamily, { direction, verdict }));
+  const usage = attempts ? observed.usage : undefined;
+  if (usage) {
+    increments.push(counterIncrement(tokens, { model, direction: "input" }, usage.prompt_tokens));
+    if (usage.completion_tokens) increments.push(counterIncrement(tokens, { model, direction: "output" }, usage.completion_tokens));
+  }
+  if (costUsd) increments.push(counterIncrement(cost, { model, tenant: tenantLabel(tenant, config, c.env.API_KEYS) }, costUsd));
+  if (observed.job?.state === "created") increments.push(counterIncrement(jobs, { kind: observed.job.kind, state: "created" }));
+
+  const provider = headers.get("x-gateway-provider");
+  const upstreamModel = headers.get("x-gateway-model");
+  const record: AuditRecord = {
+    ts: new Date(started).toISOString(),
+    traceId: c.get("trace")?.traceId ?? "",
+    tenant: tenant ?? "none",
+    keyId: "",
+    method: c.req.method,
+    route,
+    status,
+    model,
+    ...(provider && upstreamModel ? { target: `${provider}/${upstreamModel}` } : {}),
+    ...(attempts !== undefined ? { attempts: String(attempts) } : {}),
+    ...(fallbackIndex !== undefined ? { fallbackIndex: String(fallbackIndex) } : {}),
+    ...(headers.get("x-gateway-skipped") ? { skipped: headers.get("x-gateway-skipped")! } : {}),
+    ...(cache ? { cache } : {}),
+    ...(guardrail ? { guardrail } : {}),
+    ...(headers.get("x-gateway-review-id") ? { reviewId: headers.get("x-gateway-review-id")! } : {}),
+    ...(observed.job ? { jobId: observed.job.id } : {}),
+    ...(usage ? { tokensIn: String(usage.prompt_tokens), tokensOut: String(usage.completion_tokens ?? 0) } : {}),
+    ...(costUsd !== undefined ? { costUsd: costUsd.toFixed(8) } : {}),
+    ...(observed.stream ? { stream: "true" } : {}),
+    durationMs: String(Math.round(seconds * 1000)),
+  };
+  const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  const storedKeyId = c.get("apiKey")?.id;
+  return {
+    record,
+    increments,
+    ...(observed.job && observed.job.state !== "created" ? { job: observed.job } : {}),
+    ...(storedKeyId ? { storedKeyId } : {}),
+    ...(bearer ? { presentedKey: bearer } : {}),
+    ...(response.status >= 400 && (headers.get("content-type") ?? "").includes("json") ? { errorBody: response.clone().text().catch(() => undefined) } : {}),
+  };
+}
+
+/** The OpenAI error code of an error body, when it has one. */
+function errorCode(body: string | undefined): string | undefined {
+  if (!body) return undefined;
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === "string" ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let lastWarnedAt = 0;
+
+/** Writes the request's metrics and audit record in one pipelined Redis request; never throws. */
+export async function writeObservation(env: AuditEnv, facts: RequestFacts, log: Logger | undefined): Promise<void> {
+  const [keyId, body] = await Promise.all([auditKeyId(facts.storedKeyId, facts.presentedKey), facts.errorBody]);
+  const code = errorCode(body);
+  const record: AuditRecord = { ...facts.record, keyId, ...(code ? { code } : {}) };
+  const written = await timed(WRITE_BUDGET_MS, async () => {
+    const redis = edgeRedis(env);
+    const hash = metricsHashKey(edgeKeyPrefix(env));
+    const pipeline = redis.pipeline();
+    for (const { field, by } of facts.increments) {
+      if (Number.isInteger(by)) pipeline.hincrby(hash, field, by);
+      else pipeline.hincrbyfloat(hash, field, by);
+    }
+    if (facts.job) {
+      const field = counterIncrement(METRIC_FAMILIES.jobs, { kind: facts.job.kind, state: facts.job.state }).field;
+      pipeline.eval(COUNT_ONCE, [`${edgeKeyPrefix(env)}metrics:job-finished:${facts.job.id}`, hash], [field, String(JOB_SEEN_TTL_SECONDS)]);
+    }
+    pipeline.xadd(auditStreamKey(env), "*", auditFields(record), { trim: { type: "MAXLEN", comparison: "~", threshold: auditMaxLen(env) } });
+    await pipeline.exec();
+  });
+  if (!written.ok && Date.now() - lastWarnedAt > WARN_INTERVAL_MS) {
+    lastWarnedAt = Date.now();
+    log?.warn("metrics and audit not written (Redis unavailable); further failures muted for 10 s", { reason: written.reason, ...(written.error ? { error: written.error } : {}) });
+  }
+}
+
+/** The /v1 middleware: observe every request once its response is built. */
+export const observeRequests = createMiddleware<EdgeEnv>(async (c, next) => {
+  const started = Date.now();
+  await next();
+  const facts = requestFacts(c, started);
+  c.executionCtx.waitUntil(writeObservation(c.env, facts, c.get("log")));
+});

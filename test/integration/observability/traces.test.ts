@@ -1,0 +1,97 @@
+// Traces across Workers and logs without secrets or raw PII: one chat request (and one job) leaves
+// JSON log lines from every Worker it crossed in the wrangler log, all with the same trace id, which
+// is also the response's x-gateway-trace-id; a client's traceparent is continued; message content
+// and keys never reach the log.
+import { describe, expect, it } from "vitest";
+import { waitFor } from "../../../dev/ports";
+import { ask, chat, stack } from "../support";
+import { finishedJob } from "../jobs/support";
+import { traceLines, wranglerLogText, type LogLine } from "./support";
+
+const NONCE = Math.random().toString(36).slice(2, 10);
+const hex = (length: number) => Array.from({ length }, () => Math.floor(Math.random() * 16).toString(16)).join("");
+
+function workersOf(lines: LogLine[]): Set<string> {
+  return new Set(lines.map((line) => String(line.worker)));
+}
+
+describe("traces across Workers", () => {
+  it("one chat request: edge, guardrail, cache and gateway log JSON lines with the response's trace id", async () => {
+    const response = await chat(ask("t-obs-cache", `Trace me ${NONCE}`));
+    expect(response.status).toBe(200);
+    await response.text();
+    const traceId = response.headers.get("x-gateway-trace-id")!;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    // The cache store runs in the background: wait for its line too.
+    await waitFor(async () => traceLines(traceId).some((line) => line.worker === "cache" && line.rpc === "store"), 10_000, "the cache store's log line");
+    const lines = traceLines(traceId);
+    expect([...workersOf(lines)].sort()).toEqual(["cache", "edge", "gateway", "guardrail"]);
+    expect(lines.every((line) => line.traceId === traceId)).toBe(true);
+    const rpcs = lines.filter((line) => line.message === "rpc done").map((line) => `${line.worker}.${line.rpc}`);
+    expect(rpcs).toEqual(expect.arrayContaining(["guardrail.checkInput", "cache.lookup", "gateway.chat", "guardrail.checkOutput", "cache.store"]));
+    const edge = lines.find((line) => line.worker === "edge" && line.message === "request")!;
+    expect(edge).toMatchObject({ method: "POST", path: "/v1/chat/completions", status: 200, tenant: "tenant-a" });
+    // Each Worker's span hangs under the edge's span.
+    const gateway = lines.find((line) => line.worker === "gateway" && line.rpc === "chat")!;
+    expect(gateway.parentSpanId).toBe(edge.spanId);
+    expect(gateway).toMatchObject({ route: "t-obs-cache", target: "sim/t-obs-cache-a", attempts: 1, status: 200 });
+  });
+
+  it("continues a client's traceparent", async () => {
+    const traceId = hex(32);
+    const clientSpan = hex(16);
+    const response = await chat(ask("t-obs", `Continue my trace ${NONCE}`), { traceparent: `00-${traceId}-${clientSpan}-01` });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-gateway-trace-id")).toBe(traceId);
+    await waitFor(async () => workersOf(traceLines(traceId)).has("gateway"), 10_000, "the gateway's log line");
+    const edge = traceLines(traceId).find((line) => line.worker === "edge" && line.message === "request")!;
+    expect(edge.parentSpanId).toBe(clientSpan);
+  });
+
+  it("a job: the fan-out Worker, its coordinator's task calls and the Workers they reach log the job's trace id", async () => {
+    const response = await fetch(`${stack.edgeUrl}/v1/jobs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ kind: "fanout", branches: [{ model: "t-obs-job", messages: [{ role: "user", content: `Job trace ${NONCE}` }] }] }),
+    });
+    expect(response.status).toBe(202);
+    const traceId = response.headers.get("x-gateway-trace-id")!;
+    const { id } = (await response.json()) as { id: string };
+    expect((await finishedJob(id)).status).toBe("succeeded");
+    await waitFor(async () => traceLines(traceId).some((line) => line.worker === "fanout" && line.rpc === "task"), 10_000, "the coordinator's task line");
+    const lines = traceLines(traceId);
+    expect([...workersOf(lines)]).toEqual(expect.arrayContaining(["edge", "fanout", "guardrail", "gateway"]));
+    expect(lines.find((line) => line.rpc === "createJob")).toMatchObject({ jobId: id, kind: "fanout" });
+    expect(lines.find((line) => line.rpc === "task")).toMatchObject({ jobId: id, ok: true, attempt: 1 });
+    expect(lines.find((line) => line.worker === "gateway" && line.rpc === "chat")).toMatchObject({ route: "t-obs-job", status: 200 });
+  });
+});
+
+describe("logs carry no secrets and no raw PII", () => {
+  it("an email, a card number and a provider key sent through every Worker (and echoed back) never reach the log", async () => {
+    const email = `jane.${NONCE}@example.com`;
+    const card = "4111 1111 1111 1111";
+    const key = `sk-proj-${NONCE}abcdefghijklmnop`;
+    const text = `Contact ${email}, card ${card}, key ${key}`;
+    // echo-output lets the input through untouched, so the values travel to the simulator and back,
+    // where the output guardrail blocks the echoed key.
+    const plain = await chat(ask("t-obs-echo", text));
+    expect(plain.status).toBe(400);
+    expect(((await plain.json()) as { error: { code: string; param: string } }).error).toMatchObject({ code: "guardrail_blocked", param: "output" });
+    const streamed = await chat(ask("t-obs-echo", `${text} (stream)`, { stream: true }));
+    expect(streamed.status).toBe(200);
+    const events = await streamed.text();
+    expect(events).toContain('"code":"guardrail_blocked"');
+    expect(events).not.toContain(key);
+    for (const response of [plain, streamed]) {
+      const traceId = response.headers.get("x-gateway-trace-id")!;
+      await waitFor(async () => workersOf(traceLines(traceId)).has("gateway"), 10_000, "the gateway's log line");
+    }
+    const log = wranglerLogText();
+    expect(log).not.toContain(email);
+    expect(log).not.toContain(card);
+    expect(log).not.toContain("4111111111111111");
+    expect(log).not.toContain(key);
+    expect(log).not.toContain(stack.apiKey);
+  });
+});
