@@ -1,12 +1,24 @@
 // Rate limits and budgets through the whole stack (tenants it-limits and it-budget of
 // platform-config.ts): a used-up request window answers 429 + Retry-After + x-ratelimit-* without
 // calling the provider and recovers in the next window; the gateway's cost figures fill a daily
-// budget until chat answers 429 insufficient_quota; tenants without limits see no limit headers.
+// budget until chat answers 429 insufficient_quota (streamed answers included, with their tokens); tenants without limits see no limit headers.
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetSim, simCalls, stack } from "../support";
 import { chatAs, pollStatus, type ErrorBody } from "./support";
 
 beforeEach(resetSim);
+
+/** Sends until `header` satisfies `accept` (10 s at most), reading each body to its end; returns the last value. */
+async function pollUntilHeader(send: () => Promise<Response>, header: string, accept: (value: string | null) => boolean): Promise<string | null> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const response = await send();
+    await response.text();
+    const value = response.headers.get(header);
+    if (accept(value) || Date.now() >= deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 describe("limits through the stack", () => {
   it("request window: 429 with Retry-After and an OpenAI-style body, no upstream call, then recovery", async () => {
@@ -37,6 +49,20 @@ describe("limits through the stack", () => {
     expect(callsAtRefusal).toBeGreaterThanOrEqual(1);
     expect((await send()).status).toBe(429);
     expect(await simCalls("t-plat-bud-a")).toEqual({ "t-plat-bud-a": callsAtRefusal });
+  });
+
+  it("budget and token window count streamed answers too (the stream's cost comment and usage chunk)", async () => {
+    const send = () => chatAs("sk-test-budget-stream", "t-plat-bud", "Stream something expensive", { stream: true, stream_options: { include_usage: true } });
+    const first = await send();
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-ratelimit-remaining-tokens")).toBe("1000000");
+    await first.text();
+    // The tokens are added after the stream ended: poll until the window shows them.
+    const counted = await pollUntilHeader(send, "x-ratelimit-remaining-tokens", (value) => Number(value) < 1_000_000);
+    expect(Number(counted)).toBeLessThan(1_000_000);
+    const refused = await pollStatus(send, 429, 15_000, 50);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as ErrorBody).error.code).toBe("insufficient_quota");
   });
 
   it("a tenant without limits gets no limit headers", async () => {
