@@ -11,7 +11,7 @@ import type { EdgeEnv } from "../types";
 import { patternWorkers } from "../workers";
 
 const HEALTH_BUDGET_MS = 3_000;
-const BREAKER_STATES = ["closed", "half-open", "open"] as const;
+const BREAKER_STATES = ["closed", "half_open", "open"] as const;
 
 function requireMetricsToken(token: string | undefined, authorization: string | undefined): void {
   if (!token) throw new GatewayError("Metrics are off: set the METRICS_TOKEN secret to scrape /metrics.", { type: "permission_error", code: "metrics_disabled" });
@@ -20,7 +20,7 @@ function requireMetricsToken(token: string | undefined, authorization: string | 
   if (!constantTimeEqual(presented, token)) throw new GatewayError("Incorrect metrics token provided.", { type: "authentication_error", code: "invalid_api_key" });
 }
 
-/** Breaker gauges from the gateway's health checks ("breaker:<target>" → "closed" | "open, …" | "half-open, …"). */
+/** Breaker gauges from the gateway's health checks ("breaker:<target>" → "closed" | "open, …" | "half_open, …"). */
 function breakerGauges(checks: Record<string, { detail?: string }>): GaugeSample[] {
   return Object.entries(checks).flatMap(([name, check]) => {
     if (!name.startsWith("breaker:")) return [];
