@@ -68,7 +68,6 @@ export const TEST_PLATFORM_CONFIG = {
       "it-limits": { requests: { limit: 3, windowSeconds: 2 } },
       "it-budget": { budget: { dailyUsd: 0.05 } },
       "it-budget-stream": { budget: { dailyUsd: 0.05 }, tokens: { limit: 1_000_000, windowSeconds: 3_600 } },
-      "it-budget-stream": { budget: { dailyUsd: 0.05 }, tokens: { limit: 1_000_000, windowSeconds: 3_600 } },
     },
   },
   enrichment: ENRICH_TEST_CONFIG,
