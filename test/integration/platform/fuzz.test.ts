@@ -12,9 +12,13 @@ const SEED = 20_261_121;
 const random = seededRandom(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
-const BODY_ROUTES = ["/v1/chat/completions", "/v1/embeddings", "/v1/jobs", "/v1/guardrails/check", "/v1/cache/invalidate", "/v1/admin/keys"];
-const ID_ROUTES = ["/v1/jobs/job_missing", "/v1/jobs/job_missing/events", "/v1/guardrails/reviews/rev_missing"];
-const ACTION_ROUTES = ["/v1/jobs/job_missing/cancel", "/v1/jobs/job_missing/approve", "/v1/jobs/job_missing/reject", "/v1/guardrails/reviews/rev_missing/approve", "/v1/guardrails/reviews/rev_missing/reject"];
+const BODY_ROUTES = ["/v1/chat/completions", "/v1/embeddings", "/v1/jobs", "/v1/guardrails/check", "/v1/cache/invalidate", "/v1/enrich", "/v1/events", "/v1/admin/keys"];
+const ID_ROUTES = ["/v1/jobs/job_missing", "/v1/jobs/job_missing/events", "/v1/guardrails/reviews/rev_missing", "/v1/enrich/rec_missing", "/v1/events/evt_missing"];
+const ACTION_ROUTES = [
+  "/v1/jobs/job_missing/cancel", "/v1/jobs/job_missing/approve", "/v1/jobs/job_missing/reject",
+  "/v1/guardrails/reviews/rev_missing/approve", "/v1/guardrails/reviews/rev_missing/reject",
+  "/v1/enrich/rec_missing/replay", "/v1/events/evt_missing/replay",
+];
 const ALL_ROUTES = [...BODY_ROUTES, ...ID_ROUTES, ...ACTION_ROUTES, "/v1/models", "/v1/cache/stats", "/v1/guardrails/reviews", "/v1/admin/keys/key_missing"];
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
@@ -74,7 +78,7 @@ function fuzzCase(): FuzzCase {
       return { method: "POST", path, key: path === "/v1/admin/keys" ? ADMIN_KEY : stack.apiKey, headers: { ...headers, "content-type": pick(["application/json", "text/plain", "application/x-www-form-urlencoded"]) }, body };
     }
     case "id":
-      return { method: pick(["GET", "POST"]), path: pick([...ID_ROUTES, ...ACTION_ROUTES]).replace(/(job|rev)_missing/, (id) => `${id}-${Math.floor(random() * 1e9)}`), key: stack.apiKey, headers };
+      return { method: pick(["GET", "POST"]), path: pick([...ID_ROUTES, ...ACTION_ROUTES]).replace(/(job|rev|rec|evt)_missing/, (id) => `${id}-${Math.floor(random() * 1e9)}`), key: stack.apiKey, headers };
     case "query":
       return { method: "GET", path: `/v1/guardrails/reviews?status=${pick(["bogus", "PENDING", "%00", "pending'--"])}`, key: stack.apiKey, headers };
     case "override":
