@@ -112,8 +112,6 @@ export type EnrichRun = z.infer<typeof EnrichRunSchema>;
 export const EnrichmentConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
-    /** How records reach the consumer: Redis streams drained by the cron (default) or a Cloudflare Queue pushed to queue(). */
-    delivery: z.enum(["streams", "queues"]).default("streams"),
     /** Templates by name; a record names one (default "default"), an event type maps to one. */
     templates: z.record(NameSchema, EnrichTemplateSchema).prefault({ default: DEFAULT_ENRICH_TEMPLATE }),
     /** Event-driven triggers: event type → template name. Events of other types are refused (400) or dead-lettered. */

@@ -1,7 +1,7 @@
-// One step of one record, shared by the cron drain (stream entries) and the queue consumer (queue
-// messages): dead-letter it when it cannot be read, start an attempt as a fan-out job with an id
-// derived from the record, or look at the running job and settle the result (result stream + hash,
-// then ack), schedule a retry with backoff, or dead-letter it after the last attempt.
+// One step of one record of the cron drain: dead-letter it when it cannot be read, start an attempt
+// as a fan-out job with an id derived from the record, or look at the running job and settle the
+// result (result stream + hash, then ack), schedule a retry with backoff, or dead-letter it after the
+// last attempt.
 import type { FanoutRpc } from "@llm-edge/shared";
 import type { EnrichmentConfig } from "@llm-edge/shared/enrich-config";
 import { enrichJobId, enrichJobSpec, jobOutcome } from "./job";
@@ -28,7 +28,7 @@ export const STEP_SUBREQUESTS = 3;
 
 export interface AdvanceInput {
   tenant: string;
-  /** The intake entry id; "" for a queue message (nothing to ack in Redis). */
+  /** The intake stream entry the record came in. */
   entryId: string;
   parsed: ParsedEntry;
   /** The record's hash as read, undefined when it has none yet. */
@@ -64,19 +64,19 @@ export async function advanceRecord(deps: AdvanceDeps, input: AdvanceInput): Pro
   }
   let state = input.state;
   if (!state) {
-    const owner = await store.adopt(tenant, id, { kind: entry.kind, template: template.name, type, body: parsed.body, enqueuedAt: parsed.enqueuedAt }, input.entryId || "queue");
-    if (input.entryId && owner !== input.entryId) {
+    const owner = await store.adopt(tenant, id, { kind: entry.kind, template: template.name, type, body: parsed.body, enqueuedAt: parsed.enqueuedAt }, input.entryId);
+    if (owner !== input.entryId) {
       await store.ack(tenant, input.entryId);
       return { outcome: "duplicate" };
     }
     state = { kind: entry.kind, status: "queued", attempts: 0, attemptsBase: 0, errors: [], template: template.name, enqueuedAt: parsed.enqueuedAt };
   }
   const templateConfig = config.templates[template.name]!;
-  const step = nextStep(state, input.entryId || undefined, now, config.maxAttempts);
+  const step = nextStep(state, input.entryId, now, config.maxAttempts);
   const meta = { kind: entry.kind, type, template: template.name };
 
   if (step.step === "ack") {
-    if (input.entryId) await store.ack(tenant, input.entryId);
+    await store.ack(tenant, input.entryId);
     return { outcome: step.why === "duplicate" ? "duplicate" : "acked" };
   }
   if (step.step === "wait") return { outcome: "waiting", until: step.until };

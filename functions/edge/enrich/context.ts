@@ -1,4 +1,4 @@
-// What the enrichment routes, the cron drain and the queue consumer need from the edge's Env: the
+// What the enrichment routes, and the cron drain need from the edge's Env: the
 // enrichment section of PLATFORM_CONFIG, the store on Upstash Redis under REDIS_KEY_PREFIX, and the
 // fan-out coordinator. Missing Redis or an invalid config is a clear 503 for the routes and a logged
 // skip for the cron, never a crash.

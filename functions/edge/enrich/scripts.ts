@@ -33,7 +33,7 @@ return redis.call('HGET', KEYS[1], 'entryId')`;
 
 /**
  * Stores a final outcome once, then acknowledges the entry. KEYS: record hash, output stream (results
- * or dead letters), intake stream. ARGV: group, entry id ("" = nothing to ack: the queue path), status
+ * or dead letters), intake stream. ARGV: group, entry id, status
  * ("done" | "dead_lettered"), now, stream max length, ttl, n, then n hash field/value pairs, then the
  * output entry's field/value pairs. A record already done or dead-lettered is left as it is (→ 0);
  * otherwise the hash is updated and the output entry added (→ 1). The XACK comes last either way.
@@ -53,7 +53,7 @@ if status ~= 'done' and status ~= 'dead_lettered' then
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
   written = 1
 end
-if ARGV[2] ~= '' then redis.call('XACK', KEYS[3], ARGV[1], ARGV[2]) end
+redis.call('XACK', KEYS[3], ARGV[1], ARGV[2])
 return written`;
 
 /**

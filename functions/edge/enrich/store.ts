@@ -145,7 +145,7 @@ export class EnrichStore {
 
   /**
    * Stores a final outcome once and then acknowledges the entry (one script, so the ack never comes
-   * first). `entryId` "" skips the ack (queue delivery). Returns false when the record was settled before.
+   * first). Returns false when the record was settled before (nothing written, only the ack).
    */
   async settle(tenant: string, id: string, entryId: string, settlement: Settlement, now: number): Promise<boolean> {
     const stream = settlement.status === "done" ? this.keys.results(tenant) : this.keys.deadLetters(tenant);

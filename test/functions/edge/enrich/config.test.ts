@@ -5,9 +5,8 @@ import { parsePlatformConfig, PlatformConfigSchema } from "../../../../shared/co
 import { DEV_CONFIG_INPUT } from "../../../../shared/dev-config";
 
 describe("enrichment config", () => {
-  it("defaults to a summary, KPIs and risk flags on the default route, streams delivery and 3 attempts", () => {
+  it("defaults to a summary, KPIs and risk flags on the default route, 3 attempts", () => {
     const { enrichment } = parsePlatformConfig(undefined);
-    expect(enrichment.delivery).toBe("streams");
     expect(enrichment.maxAttempts).toBe(3);
     expect(enrichment.templates.default!.branches.map((branch) => [branch.name, branch.model, Boolean(branch.jsonSchema)])).toEqual([
       ["summary", "default", false],
