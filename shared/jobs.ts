@@ -31,6 +31,14 @@ export const JobLimitsSchema = z.object({
 });
 export type JobLimits = z.infer<typeof JobLimitsSchema>;
 
+/** A child job of a fan-out: a job of any kind, run by a child coordinator. */
+export const NestedJobSchema = z.object({
+  get job() {
+    return JobSpecSchema;
+  },
+});
+export type NestedJob = z.infer<typeof NestedJobSchema>;
+
 /** A model call: a model alias (a route of the gateway), the conversation and, optionally, the structured output it must give. */
 export const BranchSchema = z.object({ model: ModelSchema, messages: MessagesSchema, response_format: ResponseFormatSchema.optional() });
 export type Branch = z.infer<typeof BranchSchema>;
@@ -95,20 +103,64 @@ export const FanoutSpecSchema = z
   .object({
     kind: z.literal("fanout"),
     branches: z.array(BranchSchema).min(1).max(200).optional(),
+    /**
+     * Child jobs (`{ "job": <spec of any kind> }`), each run by a child coordinator beside the branches
+     * (hierarchical agents); each counts as one more branch (tasks job-1, job-2, …) answering with the child's result text.
+     */
+    jobs: z.array(NestedJobSchema).min(1).max(50).optional(),
     template: TemplateSchema.optional(),
     inputs: z.array(z.string().min(1).max(20_000)).min(1).max(200).optional(),
     strategy: StrategySchema.default({ type: "all" }),
     /** How `all` combines the answers; the other strategies pick one answer. */
     merge: MergeSchema.default({ type: "list" }),
+    /**
+     * More branches than `limits.concurrency`: run them in waves in this coordinator (the default), or spread them
+     * over child coordinators of at most `concurrency` branches each, all at once (strategies all and first).
+     */
+    spread: z.enum(["waves", "children"]).optional(),
     ...common,
   })
   .superRefine((spec, ctx) => {
+    if (spec.spread === "children" && spec.strategy.type !== "all" && spec.strategy.type !== "first") {
+      ctx.addIssue({ code: "custom", path: ["spread"], message: "spread over children works with the strategies all and first" });
+    }
+    const tooDeep = nestingProblem(spec);
+    if (tooDeep) ctx.addIssue({ code: "custom", path: tooDeep.path, message: tooDeep.message });
     const explicit = spec.branches !== undefined;
     const templated = spec.template !== undefined || spec.inputs !== undefined;
-    if (explicit === templated) ctx.addIssue({ code: "custom", path: ["branches"], message: "give either branches or template with inputs" });
-    if (!explicit && (!spec.template || !spec.inputs)) ctx.addIssue({ code: "custom", path: [spec.template ? "inputs" : "template"], message: "template and inputs go together" });
+    if (explicit === templated && (explicit || !spec.jobs)) ctx.addIssue({ code: "custom", path: ["branches"], message: "give either branches or template with inputs" });
+    if (templated && (!spec.template || !spec.inputs)) ctx.addIssue({ code: "custom", path: [spec.template ? "inputs" : "template"], message: "template and inputs go together" });
   });
 export type FanoutSpec = z.infer<typeof FanoutSpecSchema>;
+
+/** What the nesting depth of a spec depends on (structural, so the recursive schema needs no annotation). */
+interface NestingShape {
+  kind: string;
+  branches?: unknown[];
+  inputs?: unknown[];
+  jobs?: Array<{ job: NestingShape }>;
+  spread?: "waves" | "children";
+  limits: { maxDepth: number; concurrency: number };
+}
+
+/** Levels of child coordinators a spec needs: its child jobs, and one level for a spread over children. */
+export function nestingDepth(spec: NestingShape): number {
+  if (spec.kind !== "fanout") return 0;
+  const count = (spec.branches?.length ?? spec.inputs?.length ?? 0) + (spec.jobs?.length ?? 0);
+  const spread = spec.spread === "children" && count > spec.limits.concurrency ? 1 : 0;
+  const nested = (spec.jobs ?? []).map((child) => 1 + nestingDepth(child.job));
+  return spread + Math.max(0, ...nested);
+}
+
+/** The first child job (or the spread) that takes a fan-out deeper than its `limits.maxDepth`. */
+function nestingProblem(spec: NestingShape): { path: Array<string | number>; message: string } | undefined {
+  const max = spec.limits.maxDepth;
+  const message = (depth: number) => `nesting depth ${depth} exceeds limits.maxDepth ${max}`;
+  const index = (spec.jobs ?? []).findIndex((child) => 1 + nestingDepth(child.job) > max);
+  if (index >= 0) return { path: ["jobs", index, "job"], message: message(1 + nestingDepth(spec.jobs![index]!.job)) };
+  // Otherwise only the spread can make it too deep.
+  return nestingDepth(spec) > max ? { path: ["spread"], message: message(nestingDepth(spec)) } : undefined;
+}
 
 export const ReflectSpecSchema = z.object({
   kind: z.literal("reflect"),
@@ -189,7 +241,8 @@ export const JobStatusSchema = z.enum(["running", "waiting_approval", "waiting_r
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 export const TaskStatusSchema = z.enum(["pending", "running", "succeeded", "failed", "cancelled"]);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
-export const TaskRoleSchema = z.enum(["branch", "judge", "synthesis", "generator", "critic", "reviser", "planner", "worker"]);
+/** `job`: a task run as a child job by a child coordinator (a child job of the spec, or a share of a spread fan-out). */
+export const TaskRoleSchema = z.enum(["branch", "judge", "synthesis", "generator", "critic", "reviser", "planner", "worker", "job"]);
 export type TaskRole = z.infer<typeof TaskRoleSchema>;
 
 /** One task as GET /v1/jobs/:id shows it. */
@@ -211,6 +264,8 @@ export interface TaskView {
   error?: string;
   /** The guardrail review that holds (or, approved, lets through) this task's call. */
   review?: TaskReview;
+  /** A task run as a child job: that job's id (GET /v1/jobs/:id shows it). */
+  childJob?: string;
 }
 
 /** A guardrail escalation of a task: the review id, which side was held, and where it stands. */

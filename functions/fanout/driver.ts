@@ -39,6 +39,11 @@ export class JobDriver {
     return this.loop;
   }
 
+  /** True while a loop runs in this instance. */
+  get running(): boolean {
+    return this.loop !== undefined;
+  }
+
   /** Makes a sleeping loop look at the state again (after cancel, approve, a call ending). */
   poke(): void {
     this.poked = true;

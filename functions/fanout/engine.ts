@@ -3,7 +3,7 @@
 // and claims runnable tasks up to the concurrency bound. `recordOutcome` stores a call's result.
 // Nothing here does I/O besides the JobStore, so a restart is "run step again over the same rows".
 import type { ChatMessage } from "@llm-edge/shared";
-import { isTerminalJobStatus, type JobSpec, type JobStatus } from "@llm-edge/shared/jobs";
+import { isTerminalJobStatus, type JobResult, type JobSpec, type JobStatus } from "@llm-edge/shared/jobs";
 import { kindOf } from "./kinds";
 import { expireReviews, holdForReview, REVIEW_POLL_MS } from "./reviews";
 import type { JobRow, JobStore, TaskRow } from "./rows";
@@ -11,7 +11,7 @@ import { JobSession } from "./session";
 
 /** What a task's call produced. `retryable` failures are tried again while attempts remain. */
 export type TaskOutcome =
-  | { ok: true; text: string; tokens: number; costUsd: number }
+  | { ok: true; text: string; tokens: number; costUsd: number; /** A child job's whole result. */ result?: JobResult }
   | { ok: false; error: string; retryable: boolean; costUsd?: number; review?: { id: string; direction: "input" | "output" } };
 
 export interface StepResult {
@@ -29,7 +29,7 @@ const RETRY_BASE_MS = 200;
 const RETRY_MAX_MS = 5_000;
 
 /** Stores a new job and its first tasks. `id` must be unique; the clock is the caller's. */
-export function createJob(store: JobStore, input: { id: string; tenant: string; traceparent: string; spec: JobSpec; now: number }): JobRow {
+export function createJob(store: JobStore, input: { id: string; tenant: string; traceparent: string; spec: JobSpec; now: number; parent?: JobRow["parent"] }): JobRow {
   const job: JobRow = {
     id: input.id,
     tenant: input.tenant,
@@ -41,6 +41,7 @@ export function createJob(store: JobStore, input: { id: string; tenant: string; 
     deadlineAt: input.now + input.spec.limits.deadlineMs,
     costUsd: 0,
     tokens: 0,
+    ...(input.parent ? { parent: input.parent } : {}),
   };
   store.putJob(job);
   const session = new JobSession(store, job, input.now);
@@ -78,12 +79,16 @@ function runnable(session: JobSession, task: TaskRow): boolean {
 function checkRunningTasks(session: JobSession, live: ReadonlySet<string>): void {
   for (const task of session.tasks()) {
     if (task.status !== "running") continue;
-    if (!live.has(task.id)) {
+    if (!live.has(task.id) && task.child) {
+      // A child job runs on without this instance: attach to it again (the same child, not a new attempt).
+      session.saveTask({ ...task, status: "pending", attempt: task.attempt - 1 });
+      session.event("task.reattaching", { task: task.id });
+    } else if (!live.has(task.id)) {
       // Not the upstream's fault: the retry needs no backoff.
       failAttempt(session, task, "interrupted: the coordinator restarted during the call", true, 0);
     } else if (task.timeoutAt !== undefined && session.now >= task.timeoutAt) {
       session.aborts.add(task.id);
-      failAttempt(session, task, `timed out after ${session.job.spec.limits.taskTimeoutMs} ms`, true);
+      failAttempt(session, task, `timed out after ${task.timeoutAt - (task.startedAt ?? task.timeoutAt)} ms`, !task.child);
     }
   }
 }
@@ -105,7 +110,7 @@ function claim(session: JobSession, live: ReadonlySet<string>): TaskRow[] {
       request: requestWithInputs(session, task),
       dependsOn: task.dependsOn,
       startedAt: session.now,
-      timeoutAt: session.now + limits.taskTimeoutMs,
+      timeoutAt: session.now + (task.child ? task.child.spec.limits.deadlineMs : limits.taskTimeoutMs),
     };
     delete claimed.notBefore;
     session.saveTask(claimed);
@@ -181,7 +186,7 @@ export function recordOutcome(store: JobStore, taskId: string, attempt: number, 
   if (!outcome.ok && outcome.review) {
     holdForReview(session, { ...task, costUsd: (task.costUsd ?? 0) + spent }, outcome.review, outcome.error);
   } else if (outcome.ok) {
-    session.saveTask({ ...task, status: "succeeded", output: outcome.text, tokens, costUsd: (task.costUsd ?? 0) + spent, endedAt: now });
+    session.saveTask({ ...task, status: "succeeded", output: outcome.text, tokens, costUsd: (task.costUsd ?? 0) + spent, endedAt: now, ...(outcome.result ? { childResult: outcome.result } : {}) });
     session.event("task.succeeded", { task: task.id, attempt, tokens, costUsd: spent });
   } else {
     failAttempt(session, { ...task, costUsd: (task.costUsd ?? 0) + spent }, outcome.error, outcome.retryable);

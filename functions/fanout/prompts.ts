@@ -2,6 +2,7 @@
 // calls with structured answers, the reviser's follow-up, and the planner, its repair and its workers.
 // One place for the wording.
 import type { ChatCompletionRequest, ChatMessage } from "@llm-edge/shared";
+import type { JobSpec } from "@llm-edge/shared/jobs";
 import { PLAN_JSON_SCHEMA } from "./plan";
 import { JUDGE_JSON_SCHEMA } from "./strategies";
 
@@ -80,6 +81,11 @@ export function reviserRequest(model: string, task: ChatMessage[], rubric: strin
       { role: "user", content: `A reviewer checked your answer against this rubric:\n${rubric}\n\nFeedback:\n${feedback}\n\nWrite the improved answer.` },
     ],
   };
+}
+
+/** What a child-job task shows as its request (it makes no model call itself): the kind as its model. */
+export function childJobRequest(spec: JobSpec): ChatCompletionRequest {
+  return { model: `job:${spec.kind}`, messages: [{ role: "user", content: `a child ${spec.kind} job` }] };
 }
 
 /** The planner's call: split the goal into tasks, answering with a plan (PLAN_JSON_SCHEMA). */

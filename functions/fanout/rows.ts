@@ -22,6 +22,9 @@ export interface JobRow {
   /** When a job waiting for approval fails by itself. */
   approvalDeadlineAt?: number;
   approved?: boolean;
+  /** A child job: the parent job (same tenant) and its task this job runs; told when this job ends. */
+  parent?: { id: string; task: string };
+  parentNotified?: boolean;
   /** When a job waiting for guardrail reviews fails by itself. */
   reviewDeadlineAt?: number;
 }
@@ -51,6 +54,10 @@ export interface TaskRow {
   error?: string;
   /** A guardrail escalation: pending holds the task; approved lets its next attempt through once. */
   review?: TaskReview;
+  /** A task run as a child job (id `<job id>.<task id>`); `shardOffset` when it is a share of a spread fan-out. */
+  child?: { spec: JobSpec; shardOffset?: number };
+  /** The child job's result, once it succeeded. */
+  childResult?: JobResult;
 }
 
 /** Read/write access to one job's rows. Implementations must make each call durable before returning. */

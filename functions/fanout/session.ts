@@ -11,6 +11,7 @@ export interface NewTask {
   request: ChatCompletionRequest;
   dependsOn?: string[];
   round?: number;
+  child?: TaskRow["child"];
 }
 
 export class JobSession {
@@ -67,6 +68,7 @@ export class JobSession {
       request: input.request,
       dependsOn: input.dependsOn ?? [],
       ...(input.round !== undefined ? { round: input.round } : {}),
+      ...(input.child ? { child: input.child } : {}),
     };
     this.store.putTask(task);
     this.event("task.created", { task: task.id, role: task.role, model: task.request.model, ...(task.round !== undefined ? { round: task.round } : {}) });

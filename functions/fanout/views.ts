@@ -1,8 +1,9 @@
 // What GET /v1/jobs/:id shows: the job row and its tasks as JobView/TaskView (no requests, no tenant).
 import type { JobView, TaskView } from "@llm-edge/shared/jobs";
+import { childJobId } from "./child-call";
 import type { JobRow, TaskRow } from "./rows";
 
-export function taskView(task: TaskRow): TaskView {
+export function taskView(task: TaskRow, jobId: string): TaskView {
   const durationMs = task.startedAt !== undefined && task.endedAt !== undefined ? task.endedAt - task.startedAt : undefined;
   const optional = {
     round: task.round,
@@ -15,6 +16,7 @@ export function taskView(task: TaskRow): TaskView {
     score: task.score,
     error: task.error,
     review: task.review,
+    childJob: task.child ? childJobId(jobId, task.id) : undefined,
   };
   return {
     id: task.id,
@@ -45,6 +47,6 @@ export function jobView(job: JobRow, tasks: TaskRow[]): JobView {
     ...(job.result ? { result: job.result } : {}),
     ...(job.plan ? { plan: job.plan } : {}),
     ...(job.status === "waiting_review" ? { reviews: heldReviews(tasks) } : {}),
-    tasks: [...tasks].sort((a, b) => a.seq - b.seq).map(taskView),
+    tasks: [...tasks].sort((a, b) => a.seq - b.seq).map((task) => taskView(task, job.id)),
   };
 }

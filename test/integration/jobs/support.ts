@@ -54,6 +54,8 @@ export interface JobBody {
     startedAt?: number;
     endedAt?: number;
     review?: { id: string; direction: string; status: string };
+    childJob?: string;
+    tokens?: number;
   }>;
 }
 
