@@ -1,14 +1,14 @@
-// lookup(): skip rules → exact match in Redis → embedding → vector query in the tenant's
-// namespace (same scope) → threshold + verifier → payload from Redis. The whole lookup runs within
+// lookup(): skip rules → exact match in Redis and, in parallel, embedding + vector query in the
+// tenant's namespace (same scope) → threshold + verifier → payload from Redis. The whole lookup runs within
 // budgets.lookupMs; whatever fails or is slow ends it as a MISS with the reason (fail-open).
 import type { CacheControl, CacheLookupResult, ChatCompletionRequest } from "@llm-edge/shared";
-import { Deadline, isFailOpenReason, step } from "./budget";
+import { Deadline, isFailOpenReason, step, type StepResult } from "./budget";
 import type { CacheDeps, CallContext } from "./deps";
 import { parseEntry } from "./entry";
 import { tenantId, tenantKeys, vectorId, type TenantKeys } from "./keys";
 import { removeEntries, type EntryRef } from "./removal";
 import { describeQuery, type CacheQuery } from "./scope";
-import { searchCandidates, selectCandidates, type Candidate } from "./semantic";
+import { searchCandidates, selectCandidates, type Candidate, type SearchResult } from "./semantic";
 import { bypassReason } from "./skip";
 import { countEvents, type StatField } from "./stats";
 import { thresholdFor } from "./ttl";
@@ -37,12 +37,28 @@ function refOf(candidate: Candidate): EntryRef {
   return { key: candidate.metadata.key, vectorId: candidate.id, modelId: candidate.metadata.model };
 }
 
-/** The exact path, then the semantic one; `stale` collects what should be deleted. */
+/**
+ * The semantic search for a query: embedding (when the embedder is not Upstash's own) and the
+ * vector query. Started together with the exact GET, so a miss costs one round trip, not two.
+ */
+async function searchSemantic(deps: CacheDeps, call: CallContext, keys: TenantKeys, query: CacheQuery, deadline: Deadline): Promise<StepResult<SearchResult>> {
+  const embedded = await step("embedding", deadline, () => deps.embedder.embed(query.text, call));
+  if (!embedded.ok) return embedded;
+  return searchCandidates(deps, keys.namespace, query.scope, embedded.value, deadline);
+}
+
+/**
+ * The exact path and the semantic one at once: the exact GET and the vector query run in parallel,
+ * and an exact hit answers without waiting for the vector query (left to finish within the
+ * budget). `stale` collects what should be deleted.
+ */
 async function find(deps: CacheDeps, call: CallContext, keys: TenantKeys, query: CacheQuery, deadline: Deadline): Promise<Found> {
   const now = deps.now();
   const exactKey = keys.payload(query.modelId, query.scope, query.queryHash);
   const stale: EntryRef[] = [];
-  const exact = await step("redis", deadline, () => deps.redis.get<unknown>(exactKey));
+  const exactGet = step("redis", deadline, () => deps.redis.get<unknown>(exactKey));
+  const semantic = query.semantic ? searchSemantic(deps, call, keys, query, deadline) : undefined;
+  const exact = await exactGet;
   if (!exact.ok) return { result: miss(exact.reason), stale, rejectedByVerifier: false };
   if (exact.value !== null) {
     const entry = parseEntry(exact.value);
@@ -52,11 +68,9 @@ async function find(deps: CacheDeps, call: CallContext, keys: TenantKeys, query:
     stale.push({ key: exactKey, vectorId: vectorId(query.scope, query.queryHash), modelId: query.modelId });
   }
   const nothing = (reason: string, rejected = false): Found => ({ result: miss(reason), stale, rejectedByVerifier: rejected });
-  if (!query.semantic) return nothing(stale.length > 0 ? "expired" : "no_match");
+  if (!semantic) return nothing(stale.length > 0 ? "expired" : "no_match");
 
-  const embedded = await step("embedding", deadline, () => deps.embedder.embed(query.text, call));
-  if (!embedded.ok) return nothing(embedded.reason);
-  const search = await searchCandidates(deps, keys.namespace, query.scope, embedded.value, deadline);
+  const search = await semantic;
   if (!search.ok) return nothing(search.reason);
   for (const id of search.value.invalid) stale.push({ vectorId: id });
   const selection = selectCandidates(search.value.candidates, query.text, thresholdFor(deps.config, query.model), deps.config.verifier, now);

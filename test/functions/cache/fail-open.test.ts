@@ -13,7 +13,7 @@ import { lookup } from "../../../functions/cache/lookup";
 import { removeExpiredVectors } from "../../../functions/cache/maintenance";
 import { readStats } from "../../../functions/cache/stats";
 import { store } from "../../../functions/cache/store";
-import { CONTEXT, REDIS_URL, answer, chatRequest, startCacheHarness, startHungServer, type CacheHarness } from "./harness";
+import { CONTEXT, REDIS_URL, answer, chatRequest, startCacheHarness, startHungServer, startRecordingProxy, type CacheHarness } from "./harness";
 
 const LOOKUP_BUDGET_MS = 150;
 const BUDGETS = { lookupMs: LOOKUP_BUDGET_MS, storeMs: 2_000, adminMs: 10_000 };
@@ -78,6 +78,20 @@ describe("Redis down", () => {
     expect(result).toEqual({ status: "MISS", reason: "redis_timeout" });
     expect(elapsedMs).toBeGreaterThanOrEqual(LOOKUP_BUDGET_MS - 5);
     expect(elapsedMs).toBeLessThan(LOOKUP_BUDGET_MS + SLACK_MS);
+  });
+
+  it("the vector query does not wait for the exact GET: with Redis hung, Vector is still asked once", async () => {
+    const proxy = await startRecordingProxy(harness.vectorServer.url);
+    try {
+      const deps = harness.deps({ redisUrl: hung.url, vectorUrl: proxy.url, config: { budgets: { ...BUDGETS, storeMs: 200 } } });
+      const tenant = newTenant();
+      const { result } = await timedLookup(deps, tenant, paraphrase);
+      expect(result).toEqual({ status: "MISS", reason: "redis_timeout" });
+      const { namespace } = tenantKeys(harness.keyPrefix, deps.config.namespacePrefix, await tenantId(tenant));
+      expect(proxy.paths).toEqual([`/query-data/${namespace}`]);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

@@ -3,6 +3,7 @@
 // vector namespace prefix per run, a movable clock, request/answer builders, and cleanup of only
 // this run's keys.
 import { randomBytes } from "node:crypto";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { CacheConfigSchema, createLogger, redisFromEnv, vectorFromEnv, type ChatCompletion, type ChatCompletionRequest, type RpcContext } from "@llm-edge/shared";
 import { Redis as DirectRedis } from "ioredis";
@@ -136,6 +137,36 @@ export async function startHungServer(): Promise<{ url: string; close(): Promise
     url: `http://127.0.0.1:${port}`,
     close: async () => {
       for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A loopback HTTP proxy in front of a stand-in that records the paths it was asked for, in order. */
+export async function startRecordingProxy(target: string): Promise<{ url: string; paths: string[]; close(): Promise<void> }> {
+  const paths: string[] = [];
+  const server = createHttpServer((request, response) => {
+    paths.push(request.url ?? "");
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const headers = Object.fromEntries(Object.entries(request.headers).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[0] !== "host" && entry[0] !== "content-length"));
+      fetch(`${target}${request.url ?? ""}`, { method: request.method ?? "POST", headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined })
+        .then(async (upstream) => {
+          response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
+          response.end(Buffer.from(await upstream.arrayBuffer()));
+        })
+        .catch(() => response.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    paths,
+    close: async () => {
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

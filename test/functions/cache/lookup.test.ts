@@ -3,6 +3,7 @@
 // lookup, and TTL expiry (a MISS, and the expired vector and payload removed in the background).
 import type { CacheControl, ChatCompletionRequest } from "@llm-edge/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordEmbeddingTimes } from "../../../dev/embedder";
 import type { CacheDeps } from "../../../functions/cache/deps";
 import { tenantId, tenantKeys } from "../../../functions/cache/keys";
 import { lookup } from "../../../functions/cache/lookup";
@@ -54,6 +55,16 @@ describe("hits", () => {
     const tenant = newTenant();
     await remember(tenant, chatRequest("How do I reset my password?"), "Use the reset link.");
     expect(await ask(tenant, chatRequest("What is the boiling point of water at sea level?"))).toEqual({ status: "MISS", reason: "no_match" });
+  });
+
+  it("a miss embeds the question once (in the Vector server), whichever path runs first", async () => {
+    const tenant = newTenant();
+    await remember(tenant, chatRequest("How do I reset my password?"), "Use the reset link.");
+    const stop = recordEmbeddingTimes();
+    const result = await ask(tenant, chatRequest("What is the boiling point of water at sea level?"));
+    const times = stop();
+    expect(result).toEqual({ status: "MISS", reason: "no_match" });
+    expect(times).toHaveLength(1);
   });
 
   it("treats text parts like the same text", async () => {
