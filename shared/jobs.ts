@@ -114,8 +114,9 @@ export const FanoutSpecSchema = z
     /** How `all` combines the answers; the other strategies pick one answer. */
     merge: MergeSchema.default({ type: "list" }),
     /**
-     * More branches than `limits.concurrency`: run them in waves in this coordinator (the default), or spread them
-     * over child coordinators of at most `concurrency` branches each, all at once (strategies all and first).
+     * More branches than `limits.concurrency`: run them in waves in this coordinator (the default), or
+     * spread them over a tree of child coordinators, at most `concurrency` children per coordinator and
+     * `concurrency` branches per leaf, all at once (strategies all and first; `limits.maxDepth` bounds the tree).
      */
     spread: z.enum(["waves", "children"]).optional(),
     ...common,
@@ -124,6 +125,7 @@ export const FanoutSpecSchema = z
     if (spec.spread === "children" && spec.strategy.type !== "all" && spec.strategy.type !== "first") {
       ctx.addIssue({ code: "custom", path: ["spread"], message: "spread over children works with the strategies all and first" });
     }
+    if (spec.spread === "children" && spec.limits.concurrency < 2) ctx.addIssue({ code: "custom", path: ["limits", "concurrency"], message: "spread over children needs a concurrency of at least 2" });
     const tooDeep = nestingProblem(spec);
     if (tooDeep) ctx.addIssue({ code: "custom", path: tooDeep.path, message: tooDeep.message });
     const explicit = spec.branches !== undefined;
@@ -143,13 +145,20 @@ interface NestingShape {
   limits: { maxDepth: number; concurrency: number };
 }
 
-/** Levels of child coordinators a spec needs: its child jobs, and one level for a spread over children. */
+/** Levels of child coordinators that spread `branches` over, `width` children per coordinator: 0 when they fit in one. */
+export function spreadLevels(branches: number, width: number): number {
+  let levels = 0;
+  for (let reach = width; reach < branches && width > 1; reach *= width) levels += 1;
+  return levels;
+}
+
+/** Levels of child coordinators a spec needs: its child jobs, and the tree of a spread over children. */
 export function nestingDepth(spec: NestingShape): number {
   if (spec.kind !== "fanout") return 0;
-  const count = (spec.branches?.length ?? spec.inputs?.length ?? 0) + (spec.jobs?.length ?? 0);
-  const spread = spec.spread === "children" && count > spec.limits.concurrency ? 1 : 0;
+  const calls = spec.branches?.length ?? spec.inputs?.length ?? 0;
+  const spread = spec.spread === "children" && calls + (spec.jobs?.length ?? 0) > spec.limits.concurrency ? Math.max(1, spreadLevels(calls, spec.limits.concurrency)) : 0;
   const nested = (spec.jobs ?? []).map((child) => 1 + nestingDepth(child.job));
-  return spread + Math.max(0, ...nested);
+  return Math.max(spread, ...nested);
 }
 
 /** The first child job (or the spread) that takes a fan-out deeper than its `limits.maxDepth`. */

@@ -73,7 +73,9 @@ export class JobCoordinator extends DurableObject<Env> {
     const existing = this.store.job();
     if (existing) return { id: existing.id, status: existing.status };
     const job = createJob(this.store, { ...input, now: Date.now() });
+    // The alarm is the durable start; running the loop now saves waiting for the alarm to be delivered.
     await this.ctx.storage.setAlarm(Date.now());
+    void this.driver.run();
     return { id: job.id, status: job.status };
   }
 

@@ -34,15 +34,19 @@ function withinDepth(child: JobSpec, parent: FanoutSpec): JobSpec {
   return { ...child, limits: { ...child.limits, maxDepth: Math.min(child.limits.maxDepth, parent.limits.maxDepth - 1) } } as JobSpec;
 }
 
-/** Splits the branches into child fan-outs of at most `concurrency` branches, each with the parent's strategy. */
+/**
+ * Splits the branches into at most `concurrency` child fan-outs (shares) with the parent's strategy;
+ * a share wider than `concurrency` spreads again, so the tree is as shallow as the width allows.
+ */
 function startShares(session: JobSession, items: Branch[]): void {
   const parent = spec(session);
-  const size = parent.limits.concurrency;
+  const size = Math.max(1, Math.ceil(items.length / parent.limits.concurrency));
   for (let offset = 0; offset < items.length; offset += size) {
     const share = FanoutSpecSchema.parse({
       kind: "fanout",
       branches: items.slice(offset, offset + size),
       strategy: parent.strategy.type,
+      spread: "children",
       limits: { ...parent.limits, maxDepth: parent.limits.maxDepth - 1 },
     });
     const id = `share-${offset / size + 1}`;

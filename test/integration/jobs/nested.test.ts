@@ -30,7 +30,7 @@ describe("nested jobs", () => {
     expect(await simCalls("t-job-fast", "t-job-all")).toEqual({ "t-job-fast": 1, "t-job-all": 2 });
   });
 
-  it("spreads a fan-out wider than the concurrency bound over child coordinators", async () => {
+  it("spreads a fan-out wider than the concurrency bound over a tree of child coordinators", async () => {
     const id = await createJob({
       kind: "fanout",
       spread: "children",
@@ -45,6 +45,25 @@ describe("nested jobs", () => {
     expect(answers.map((answer) => answer.task)).toEqual(["branch-1", "branch-2", "branch-3", "branch-4", "branch-5", "branch-6", "branch-7", "branch-8"]);
     expect(answers[5]?.text).toContain("beech");
     expect(await simCalls("t-job-all")).toEqual({ "t-job-all": 8 });
+  });
+
+  it("a spread wider than concurrency² takes a second level: 10 branches at width 2", async () => {
+    const id = await createJob({
+      kind: "fanout",
+      spread: "children",
+      limits: { concurrency: 2, maxDepth: 3 },
+      template: { model: "t-job-all", messages: say("Count to {{input}}") },
+      inputs: ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"],
+    });
+    const job = await finishedJob(id);
+    expect(job.status).toBe("succeeded");
+    expect(job.tasks.map((task) => task.id)).toEqual(["share-1", "share-2"]);
+    const firstShare = await getJob(job.tasks[0]!.childJob!);
+    expect(firstShare.tasks.map((task) => task.id)).toEqual(["share-1", "share-2"]);
+    const answers = job.result?.answers as Array<{ task: string; text: string }>;
+    expect(answers.map((answer) => answer.task)).toEqual(Array.from({ length: 10 }, (_, i) => `branch-${i + 1}`));
+    expect(answers[9]?.text).toContain("Count to 10");
+    expect(await simCalls("t-job-all")).toEqual({ "t-job-all": 10 });
   });
 
   it("cancelling the parent cancels its running child job", async () => {
@@ -66,7 +85,7 @@ describe("nested jobs", () => {
     expect(body.error.param).toBe("jobs.0.job");
     expect(body.error.message).toContain("nesting depth 2 exceeds limits.maxDepth 1");
 
-    const noChildren = { kind: "fanout", spread: "children", limits: { maxDepth: 0, concurrency: 1 }, branches: [call("t-job-all", "a"), call("t-job-all", "b")] };
+    const noChildren = { kind: "fanout", spread: "children", limits: { maxDepth: 0, concurrency: 2 }, branches: ["a", "b", "c"].map((text) => call("t-job-all", text)) };
     const spread = await jobsApi("", { method: "POST", body: JSON.stringify(noChildren) });
     expect(spread.status).toBe(400);
     expect(((await spread.json()) as { error: { param: string } }).error.param).toBe("spread");

@@ -1,0 +1,96 @@
+// The fan-out benchmark's stack: the stand-ins (dev/stack.ts) on free ports, our five Workers on
+// workerd through Miniflare (the built bundles, as bench/gateway does), and the lower-bound peer — a
+// plain Worker that runs N gateway calls with one Promise.all over the same gateway Worker's RPC, no
+// coordinator, no durability, no pipeline. Routes: `bench-slow` and `bench-fast` on simulated models
+// whose latency the benchmark sets with simulator faults.
+import { randomUUID } from "node:crypto";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { Miniflare } from "miniflare";
+import { DEV_CONFIG_INPUT } from "../shared/dev-config";
+import { parseDotenv } from "../dev/dev-vars";
+import { deleteKeysWithPrefix } from "../dev/redis-server";
+import { startStandIns } from "../dev/stack";
+import { buildBundles, startOurWorkers, workerOptionsFromConfigs } from "./gateway/workerd";
+
+export const FANOUT_BENCH_KEY = "sk-bench-fanout";
+
+const sim = (model: string) => ({ targets: [{ provider: "sim", model }], retry: { maxAttempts: 1 } });
+
+/** The dev config with the two benchmark routes and the cache off (every branch reaches the simulator). */
+const PLATFORM_CONFIG = {
+  ...DEV_CONFIG_INPUT,
+  routes: { ...DEV_CONFIG_INPUT.routes, "bench-slow": sim("bench-slow"), "bench-fast": sim("bench-fast") },
+  cache: { enabled: false },
+};
+
+/** The lower bound: N gateway calls at once from one Worker invocation (body: {model, prompts}). */
+const PROMISE_ALL_SCRIPT = `
+export default {
+  async fetch(request, env) {
+    const { model, prompts } = await request.json();
+    const context = { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" };
+    const results = await Promise.all(prompts.map((prompt) =>
+      env.GATEWAY.chat(context, { request: { model, messages: [{ role: "user", content: prompt }] }, tenant: "bench" })));
+    return Response.json({ ok: results.filter((result) => result.ok).length });
+  },
+};`;
+
+export interface FanoutBenchStack {
+  edgeUrl: string;
+  simUrl: string;
+  /** POST {model, prompts} → {ok}: the Promise.all Worker. */
+  promiseAllUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the stand-ins, builds and starts our Workers and the Promise.all peer; stop() removes everything. */
+export async function startFanoutBenchStack(root: string): Promise<FanoutBenchStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), "llm-edge-bench-fanout-"));
+  const keyPrefix = `bench-fanout-${randomUUID().slice(0, 8)}:`;
+  const vars = {
+    ...parseDotenv(readFileSync(join(root, ".dev.vars.example"), "utf8")),
+    API_KEYS: `${FANOUT_BENCH_KEY}=bench`,
+    REDIS_KEY_PREFIX: keyPrefix,
+    PLATFORM_CONFIG: JSON.stringify(PLATFORM_CONFIG),
+  };
+  const standIns = await startStandIns({ ports: { sim: 0, redisBridge: 0, vector: 0, redis: Number(process.env.REDIS_PORT ?? 6379) }, vars, dataDir });
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne().catch(() => {});
+    await standIns.stop();
+    await deleteKeysWithPrefix(standIns.urls.redis, keyPrefix).catch(() => {});
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    buildBundles(root);
+    const ours = await startOurWorkers(root, standIns.vars, join(dataDir, "workerd.log"));
+    stops.push(ours.stop);
+    const gateway = (await workerOptionsFromConfigs(root, standIns.vars)).find((worker) => worker.name === "llm-gateway");
+    if (!gateway) throw new Error("no llm-gateway Worker config");
+    const log = createWriteStream(join(dataDir, "promise-all.log"));
+    const peer = new Miniflare({
+      host: "127.0.0.1",
+      port: 0,
+      cf: false,
+      logRequests: false,
+      telemetry: { enabled: false },
+      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+        stdout.pipe(log, { end: false });
+        stderr.pipe(log, { end: false });
+      },
+      workers: [{ name: "promise-all", modules: true, script: PROMISE_ALL_SCRIPT, compatibilityDate: "2026-04-20", serviceBindings: { GATEWAY: "llm-gateway" } }, gateway],
+    });
+    stops.push(async () => {
+      await peer.dispose();
+      log.end();
+    });
+    const peerUrl = await peer.ready;
+    return { edgeUrl: ours.url, simUrl: standIns.urls.sim, promiseAllUrl: peerUrl.origin, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
