@@ -2,48 +2,8 @@
 // bounds, cancel, approval, and resumption after a restart — time from an injected clock, answers
 // from a scripted model (the engine's call boundary), so every scenario is exact.
 import { describe, expect, it } from "vitest";
-import { JobSpecSchema } from "../../../shared/jobs";
-import { cancelJob, createJob, decideApproval, recordOutcome, step, type TaskOutcome } from "../../../functions/fanout/engine";
-import type { TaskRow } from "../../../functions/fanout/rows";
-import { memoryJobStore } from "./memory-store";
-
-const ask = (text: string) => [{ role: "user", content: text }];
-const ok = (text: string, costUsd = 0.001): TaskOutcome => ({ ok: true, text, tokens: 10, costUsd });
-
-type Script = (task: TaskRow) => TaskOutcome | "hang";
-
-function newJob(input: Record<string, unknown>) {
-  const store = memoryJobStore();
-  createJob(store, { id: "job1", tenant: "t", traceparent: "tp", spec: JobSpecSchema.parse(input), now: 0 });
-  return store;
-}
-
-/** Steps the engine, answering started calls by script at once ("hang" keeps them in flight). */
-function drive(store: ReturnType<typeof memoryJobStore>, script: Script, options: { now?: number; live?: Set<string> } = {}) {
-  const live = options.live ?? new Set<string>();
-  const calls: string[] = [];
-  const aborted: string[] = [];
-  let maxInFlight = 0;
-  for (let guard = 0; guard < 200; guard += 1) {
-    const result = step(store, options.now ?? 0, live);
-    aborted.push(...result.abort);
-    result.abort.forEach((id) => live.delete(id));
-    for (const task of result.start) {
-      calls.push(`${task.id}#${task.attempt}`);
-      live.add(task.id);
-    }
-    maxInFlight = Math.max(maxInFlight, live.size);
-    const answerable = result.start.map((task) => ({ task, outcome: script(task) })).filter((entry) => entry.outcome !== "hang");
-    for (const { task, outcome } of answerable) {
-      live.delete(task.id);
-      recordOutcome(store, task.id, task.attempt, outcome as TaskOutcome, options.now ?? 0);
-    }
-    if (result.finished || (result.start.length === 0 && answerable.length === 0)) break;
-  }
-  return { calls, aborted, maxInFlight, live, job: store.job()!, tasks: store.tasks() };
-}
-
-const branches = (n: number, model = "m") => Array.from({ length: n }, (_, i) => ({ model, messages: ask(`q${i + 1}`) }));
+import { cancelJob, decideApproval, recordOutcome, step } from "../../../functions/fanout/engine";
+import { ask, branches, drive, newJob, ok } from "./harness";
 
 describe("fanout strategies", () => {
   it("all: runs every branch once, never more than the concurrency bound at a time, and lists the answers", () => {

@@ -1,6 +1,6 @@
 // Job spec validation (shared/jobs.ts): defaults, the shorthand forms, and errors that name the path.
 import { describe, expect, it } from "vitest";
-import { JobSpecSchema, PlanSchema } from "../../../shared/jobs";
+import { JobSpecSchema, nestingDepth, PlanSchema, spreadLevels } from "../../../shared/jobs";
 
 const ask = (text: string) => [{ role: "user", content: text }];
 
@@ -52,5 +52,28 @@ describe("plans", () => {
     expect(issues([{ id: "a", prompt: "p" }, { id: "a", prompt: "q" }])).toEqual(['tasks.1.id: duplicate task id "a"']);
     expect(issues([{ id: "a", prompt: "p", dependsOn: ["b"] }, { id: "b", prompt: "q", dependsOn: ["a"] }])).toEqual(["tasks: the dependencies form a cycle"]);
     expect(issues([{ id: "a", prompt: "p" }, { id: "b", prompt: "q", dependsOn: ["a"] }])).toEqual([]);
+  });
+});
+
+describe("nesting", () => {
+  const call = { model: "m", messages: ask("x") };
+  const child = (jobs?: unknown[]) => ({ job: { kind: "fanout", branches: [call], ...(jobs ? { jobs } : {}) } });
+
+  it("counts the levels of child coordinators a spec needs", () => {
+    expect(nestingDepth(JobSpecSchema.parse({ kind: "fanout", branches: [call] }))).toBe(0);
+    expect(nestingDepth(JobSpecSchema.parse({ kind: "fanout", branches: [call], jobs: [child([child()])] }))).toBe(2);
+    expect(spreadLevels(6, 6)).toBe(0);
+    expect(spreadLevels(7, 6)).toBe(1);
+    expect(spreadLevels(36, 6)).toBe(1);
+    expect(spreadLevels(37, 6)).toBe(2);
+  });
+
+  it("rejects nesting deeper than limits.maxDepth at the child job or the spread that breaks it", () => {
+    expect(errorPath({ kind: "fanout", jobs: [child([child()])], limits: { maxDepth: 1 } })).toBe("jobs.0.job");
+    expect(errorPath({ kind: "fanout", jobs: [child([child()])], limits: { maxDepth: 2 } })).toBeUndefined();
+    const wide = { kind: "fanout", spread: "children", branches: Array.from({ length: 40 }, () => call) };
+    expect(errorPath({ ...wide, limits: { maxDepth: 1 } })).toBe("spread");
+    expect(errorPath({ ...wide, limits: { maxDepth: 2 } })).toBeUndefined();
+    expect(errorPath({ ...wide, strategy: "quorum" })).toBe("spread");
   });
 });
