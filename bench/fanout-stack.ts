@@ -4,16 +4,14 @@
 // coordinator, no durability, no pipeline. Routes: `bench-slow` and `bench-fast` on simulated models
 // whose latency the benchmark sets with simulator faults.
 import { randomUUID } from "node:crypto";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
-import { Miniflare } from "miniflare";
 import { DEV_CONFIG_INPUT } from "../shared/dev-config";
 import { parseDotenv } from "../dev/dev-vars";
 import { deleteKeysWithPrefix } from "../dev/redis-server";
 import { startStandIns } from "../dev/stack";
-import { buildBundles, startOurWorkers, workerOptionsFromConfigs } from "./gateway/workerd";
+import { buildBundles, startGatewayFront, startOurWorkers } from "./gateway/workerd";
 
 export const FANOUT_BENCH_KEY = "sk-bench-fanout";
 
@@ -68,27 +66,9 @@ export async function startFanoutBenchStack(root: string): Promise<FanoutBenchSt
     buildBundles(root);
     const ours = await startOurWorkers(root, standIns.vars, join(dataDir, "workerd.log"));
     stops.push(ours.stop);
-    const gateway = (await workerOptionsFromConfigs(root, standIns.vars)).find((worker) => worker.name === "llm-gateway");
-    if (!gateway) throw new Error("no llm-gateway Worker config");
-    const log = createWriteStream(join(dataDir, "promise-all.log"));
-    const peer = new Miniflare({
-      host: "127.0.0.1",
-      port: 0,
-      cf: false,
-      logRequests: false,
-      telemetry: { enabled: false },
-      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
-        stdout.pipe(log, { end: false });
-        stderr.pipe(log, { end: false });
-      },
-      workers: [{ name: "promise-all", modules: true, script: PROMISE_ALL_SCRIPT, compatibilityDate: "2026-04-20", serviceBindings: { GATEWAY: "llm-gateway" } }, gateway],
-    });
-    stops.push(async () => {
-      await peer.dispose();
-      log.end();
-    });
-    const peerUrl = await peer.ready;
-    return { edgeUrl: ours.url, simUrl: standIns.urls.sim, promiseAllUrl: peerUrl.origin, stop };
+    const peer = await startGatewayFront(root, standIns.vars, join(dataDir, "promise-all.log"), { name: "promise-all", script: PROMISE_ALL_SCRIPT });
+    stops.push(peer.stop);
+    return { edgeUrl: ours.url, simUrl: standIns.urls.sim, promiseAllUrl: peer.url, stop };
   } catch (error) {
     await stop();
     throw error;

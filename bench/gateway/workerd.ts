@@ -127,11 +127,16 @@ export default {
  * edge → gateway RPC path without the edge's pipeline (guardrails, cache), to tell the two apart.
  */
 export async function startGatewayOnly(root: string, vars: Record<string, string>, logPath: string): Promise<RunningWorkers> {
+  return startGatewayFront(root, vars, logPath, { name: "bench-gateway-front", script: GATEWAY_FRONT_SCRIPT });
+}
+
+/** A front Worker (a module script with a GATEWAY service binding) and our gateway Worker alone, in their own Miniflare. */
+export async function startGatewayFront(root: string, vars: Record<string, string>, logPath: string, front: { name: string; script: string }): Promise<RunningWorkers> {
   const { log, options } = sharedOptions(logPath);
   const gateway = (await workerOptionsFromConfigs(root, vars)).find((worker) => worker.name === "llm-gateway");
   if (!gateway) throw new Error("no llm-gateway in the Worker configs");
-  const front: WorkerOptions = { name: "bench-gateway-front", modules: true, script: GATEWAY_FRONT_SCRIPT, compatibilityDate: "2026-04-20", serviceBindings: { GATEWAY: "llm-gateway" } };
-  return start({ ...options, workers: [front, gateway] }, log);
+  const worker: WorkerOptions = { name: front.name, modules: true, script: front.script, compatibilityDate: "2026-04-20", serviceBindings: { GATEWAY: "llm-gateway" } };
+  return start({ ...options, workers: [worker, gateway] }, log);
 }
 
 /** The floor Worker: forwards the request to the upstream origin and streams the answer back, nothing else. */
