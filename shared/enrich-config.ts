@@ -1,7 +1,9 @@
 // Enrichment settings (PLATFORM_CONFIG.enrichment): the job templates records are enriched with (each a
 // set of branches: a summary, KPIs as JSON, risk flags as JSON, …), which template an event type
-// triggers, retries with backoff before the dead-letter stream, crash reclaim, and the bounds of one
-// cron run. `{}` gives the defaults (docs/operations.md, "Enrichment").
+// triggers, retries with backoff before the dead-letter stream, crash reclaim, the bounds of one
+// cron run, and the delivery path (Redis streams drained by the cron, or a Cloudflare Queue pushed to
+// the edge's queue() handler) per deployment and per tenant. `{}` gives the defaults
+// (docs/operations.md, "Enrichment").
 import { z } from "zod";
 
 const NAME = /^[a-z][a-z0-9_-]{0,39}$/;
@@ -109,9 +111,34 @@ export const EnrichRunSchema = z.object({
 });
 export type EnrichRun = z.infer<typeof EnrichRunSchema>;
 
+/**
+ * How records reach the consumer: "streams" — the intake stream, drained by the cron with a consumer
+ * group; "queue" — a `{tenant, id}` message on the ENRICH_QUEUE Cloudflare Queue, pushed to queue().
+ */
+export const EnrichDeliverySchema = z.enum(["streams", "queue"]);
+export type EnrichDelivery = z.infer<typeof EnrichDeliverySchema>;
+
+/** The queue consumer's pacing: how long one delivery waits for its job before it comes back later. */
+export const EnrichQueueSchema = z.object({
+  /** Wall time one batch of messages waits for its jobs (the subrequest budget is run.subrequestBudget). */
+  waitMs: z.number().int().min(0).max(840_000).default(20_000),
+  /** Between two looks at a running job. */
+  pollMs: z.number().int().min(50).max(60_000).default(1_000),
+  /** A job still running when the wait is over: a fresh message comes back after this many seconds (not counted as a retry). */
+  recheckDelaySeconds: z.number().int().min(0).max(43_200).default(30),
+});
+export type EnrichQueue = z.infer<typeof EnrichQueueSchema>;
+
+const TenantNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+
 export const EnrichmentConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
+    /** The delivery path of this deployment's records (tenants may override it). */
+    delivery: EnrichDeliverySchema.default("streams"),
+    /** Per-tenant settings: a tenant's own delivery path. */
+    tenants: z.record(TenantNameSchema, z.strictObject({ delivery: EnrichDeliverySchema })).default({}),
+    queue: EnrichQueueSchema.prefault({}),
     /** Templates by name; a record names one (default "default"), an event type maps to one. */
     templates: z.record(NameSchema, EnrichTemplateSchema).prefault({ default: DEFAULT_ENRICH_TEMPLATE }),
     /** Event-driven triggers: event type → template name. Events of other types are refused (400) or dead-lettered. */
@@ -134,3 +161,12 @@ export const EnrichmentConfigSchema = z
     }
   });
 export type EnrichmentConfig = z.infer<typeof EnrichmentConfigSchema>;
+
+/**
+ * The delivery path of a tenant's new records: its own setting in `tenants`, else the deployment's
+ * `delivery`. A record keeps the path it came in on (a switch applies to records accepted after it),
+ * so flipping a tenant never strands records in flight.
+ */
+export function deliveryFor(config: Pick<EnrichmentConfig, "delivery" | "tenants">, tenant: string): EnrichDelivery {
+  return config.tenants[tenant]?.delivery ?? config.delivery;
+}

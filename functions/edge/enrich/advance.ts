@@ -1,4 +1,5 @@
-// One step of one record of the cron drain: dead-letter it when it cannot be read, start an attempt
+// One step of one record, the same for both delivery paths (the cron drain of the intake streams and
+// the queue consumer): dead-letter it when it cannot be read, start an attempt
 // as a fan-out job with an id derived from the record, or look at the running job and settle the
 // result (result stream + hash, then ack), schedule a retry with backoff, or dead-letter it after the
 // last attempt.
@@ -28,8 +29,8 @@ export const STEP_SUBREQUESTS = 3;
 
 export interface AdvanceInput {
   tenant: string;
-  /** The intake stream entry the record came in. */
-  entryId: string;
+  /** The intake stream entry the record came in; undefined for a record the queue delivered. */
+  entryId: string | undefined;
   parsed: ParsedEntry;
   /** The record's hash as read, undefined when it has none yet. */
   state: RecordState | undefined;
@@ -39,7 +40,7 @@ function deadLetter(input: AdvanceInput, id: string, reason: string, state: Reco
   return {
     status: "dead_lettered",
     hash: { reason, errors: JSON.stringify(state?.errors ?? []), ...(state ? {} : { kind: extra.kind === "event" ? "event" : "record", body: input.parsed.body, enqueuedAt: String(now), attempts: "0" }) },
-    entry: { id, reason, attempts: String(state?.attempts ?? 0), errors: JSON.stringify(state?.errors ?? []), body: input.parsed.body, sourceEntryId: input.entryId, at: String(now), ...extra },
+    entry: { id, reason, attempts: String(state?.attempts ?? 0), errors: JSON.stringify(state?.errors ?? []), body: input.parsed.body, ...(input.entryId ? { sourceEntryId: input.entryId } : {}), at: String(now), ...extra },
   };
 }
 
@@ -64,6 +65,8 @@ export async function advanceRecord(deps: AdvanceDeps, input: AdvanceInput): Pro
   }
   let state = input.state;
   if (!state) {
+    // Only a directly XADDed entry arrives without a hash; a queue message whose hash is gone has nothing left to do.
+    if (input.entryId === undefined) return { outcome: "acked" };
     const owner = await store.adopt(tenant, id, { kind: entry.kind, template: template.name, type, body: parsed.body, enqueuedAt: parsed.enqueuedAt }, input.entryId);
     if (owner !== input.entryId) {
       await store.ack(tenant, input.entryId);
@@ -116,4 +119,16 @@ export async function advanceRecord(deps: AdvanceDeps, input: AdvanceInput): Pro
   const until = now + backoffDelayMs(failed.attempts - failed.attemptsBase, config.backoff, deps.random);
   await store.failAttempt(tenant, id, failed.errors, until, now);
   return { outcome: "retry_scheduled", until };
+}
+
+/**
+ * Dead-letters a record that is not settled yet, with `reason` and the errors its hash holds (the
+ * queue's dead-letter consumer: deliveries kept failing). A record already done or dead-lettered is
+ * left as it is (→ false).
+ */
+export async function giveUpRecord(deps: Pick<AdvanceDeps, "store" | "now">, input: AdvanceInput & { state: RecordState }, reason: string): Promise<boolean> {
+  const { state } = input;
+  const now = deps.now();
+  const id = input.parsed.id;
+  return deps.store.settle(input.tenant, id, input.entryId, deadLetter(input, id, reason, state, { kind: state.kind, type: state.type ?? "", template: state.template ?? "" }, now), now);
 }

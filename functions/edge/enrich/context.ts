@@ -1,9 +1,10 @@
-// What the enrichment routes, and the cron drain need from the edge's Env: the
-// enrichment section of PLATFORM_CONFIG, the store on Upstash Redis under REDIS_KEY_PREFIX, and the
-// fan-out coordinator. Missing Redis or an invalid config is a clear 503 for the routes and a logged
+// What the enrichment routes, the cron drain and the queue consumer need from the edge's Env: the
+// enrichment section of PLATFORM_CONFIG, the store on Upstash Redis under REDIS_KEY_PREFIX, the
+// fan-out coordinator and the ENRICH_QUEUE producer (queue delivery). Missing Redis or an invalid config is a clear 503 for the routes and a logged
 // skip for the cron, never a crash.
 import { ConfigError, GatewayError, parsePlatformConfig, redisFromEnv, type FanoutRpc } from "@llm-edge/shared";
 import type { EnrichmentConfig } from "@llm-edge/shared/enrich-config";
+import type { EnrichMessage } from "./delivery";
 import { enrichKeys } from "./keys";
 import { EnrichStore } from "./store";
 
@@ -11,6 +12,8 @@ export interface EnrichContext {
   config: EnrichmentConfig;
   store: EnrichStore;
   fanout: FanoutRpc;
+  /** The queue of queue delivery; undefined when the Worker has no ENRICH_QUEUE binding. */
+  queue: Queue<EnrichMessage> | undefined;
 }
 
 /** The enrichment context, or a GatewayError (503) saying what is missing. */
@@ -31,5 +34,5 @@ export function enrichContext(env: Env): EnrichContext | GatewayError {
     throw error;
   }
   const prefix = env.REDIS_KEY_PREFIX || "llm-edge:";
-  return { config, store: new EnrichStore(redis, enrichKeys(prefix), config), fanout: env.FANOUT as unknown as FanoutRpc };
+  return { config, store: new EnrichStore(redis, enrichKeys(prefix), config), fanout: env.FANOUT as unknown as FanoutRpc, queue: env.ENRICH_QUEUE as Queue<EnrichMessage> | undefined };
 }

@@ -1,21 +1,31 @@
 // Lua scripts that make enrichment's multi-key steps atomic on Upstash Redis (EVAL): intake (create
-// the record's hash once per id and XADD it — the idempotency of POST /v1/enrich), settle (store a
-// result or a dead letter once, then XACK — so an ack never precedes the stored outcome and a record
-// reclaimed after a crash never writes a second one) and replay (a dead letter back to the intake).
+// the record's hash once per id and, on the streams path, XADD it — the idempotency of POST
+// /v1/enrich), settle (store a result or a dead letter once, then XACK — so an ack never precedes the
+// stored outcome and a record reclaimed after a crash or delivered twice by the queue never writes a
+// second one) and replay (a dead letter back to the intake).
 
 /**
  * KEYS: record hash, intake stream, tenants set. ARGV: tenant, kind, body (JSON), at, template, type,
- * ttl seconds. A record id seen before adds nothing: → {0, status}; otherwise → {1, entry id}.
+ * ttl seconds, delivery ("streams" | "queue"). A record id seen before adds nothing:
+ * → {0, status, entry id or ""}; otherwise the hash is created, and on the streams path the record is
+ * XADDed (the hash names its entry) → {1, entry id}; on the queue path there is no entry → {1, ""}.
  */
 export const INTAKE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  return {0, redis.call('HGET', KEYS[1], 'status')}
+  local row = redis.call('HMGET', KEYS[1], 'status', 'entryId')
+  return {0, row[1], row[2] or ''}
 end
-local entry = redis.call('XADD', KEYS[2], '*', 'kind', ARGV[2], 'body', ARGV[3], 'at', ARGV[4])
-redis.call('HSET', KEYS[1], 'kind', ARGV[2], 'template', ARGV[5], 'type', ARGV[6], 'status', 'queued', 'attempts', 0, 'attemptsBase', 0,
-  'enqueuedAt', ARGV[4], 'updatedAt', ARGV[4], 'entryId', entry, 'body', ARGV[3])
+local fields = {'kind', ARGV[2], 'template', ARGV[5], 'type', ARGV[6], 'status', 'queued', 'attempts', 0, 'attemptsBase', 0,
+  'enqueuedAt', ARGV[4], 'updatedAt', ARGV[4], 'body', ARGV[3]}
+local entry = ''
+if ARGV[8] ~= 'queue' then
+  entry = redis.call('XADD', KEYS[2], '*', 'kind', ARGV[2], 'body', ARGV[3], 'at', ARGV[4])
+  fields[#fields + 1] = 'entryId'
+  fields[#fields + 1] = entry
+  redis.call('SADD', KEYS[3], ARGV[1])
+end
+redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('EXPIRE', KEYS[1], ARGV[7])
-redis.call('SADD', KEYS[3], ARGV[1])
 return {1, entry}`;
 
 /**
@@ -33,7 +43,7 @@ return redis.call('HGET', KEYS[1], 'entryId')`;
 
 /**
  * Stores a final outcome once, then acknowledges the entry. KEYS: record hash, output stream (results
- * or dead letters), intake stream. ARGV: group, entry id, status
+ * or dead letters), intake stream. ARGV: group, entry id ("" for a record the queue delivered: no XACK), status
  * ("done" | "dead_lettered"), now, stream max length, ttl, n, then n hash field/value pairs, then the
  * output entry's field/value pairs. A record already done or dead-lettered is left as it is (→ 0);
  * otherwise the hash is updated and the output entry added (→ 1). The XACK comes last either way.
@@ -53,20 +63,31 @@ if status ~= 'done' and status ~= 'dead_lettered' then
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', unpack(entry))
   written = 1
 end
-redis.call('XACK', KEYS[3], ARGV[1], ARGV[2])
+if ARGV[2] ~= '' then
+  redis.call('XACK', KEYS[3], ARGV[1], ARGV[2])
+end
 return written`;
 
 /**
- * Sends a dead-lettered record through the intake again with a fresh attempt budget. KEYS: record
- * hash, intake stream. ARGV: now, ttl. → {1, entry id}, or {0, status} when it is not dead-lettered.
+ * Sends a dead-lettered record through the intake again with a fresh attempt budget, on the tenant's
+ * current delivery path. KEYS: record hash, intake stream, tenants set. ARGV: now, ttl, delivery,
+ * tenant. → {1, entry id ("" on the queue path: the caller sends the message)}, or {0, status} when
+ * it is not dead-lettered.
  */
 export const REPLAY_SCRIPT = `
 local row = redis.call('HMGET', KEYS[1], 'status', 'kind', 'body', 'attempts')
 if row[1] ~= 'dead_lettered' or not row[3] then
   return {0, row[1] or 'missing'}
 end
-local entry = redis.call('XADD', KEYS[2], '*', 'kind', row[2], 'body', row[3], 'at', ARGV[1])
-redis.call('HSET', KEYS[1], 'status', 'queued', 'attemptsBase', row[4] or 0, 'entryId', entry, 'updatedAt', ARGV[1])
+local entry = ''
+if ARGV[3] == 'queue' then
+  redis.call('HDEL', KEYS[1], 'entryId')
+else
+  entry = redis.call('XADD', KEYS[2], '*', 'kind', row[2], 'body', row[3], 'at', ARGV[1])
+  redis.call('HSET', KEYS[1], 'entryId', entry)
+  redis.call('SADD', KEYS[3], ARGV[4])
+end
+redis.call('HSET', KEYS[1], 'status', 'queued', 'attemptsBase', row[4] or 0, 'updatedAt', ARGV[1])
 redis.call('HDEL', KEYS[1], 'finishedAt', 'reason', 'nextAttemptAt')
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return {1, entry}`;

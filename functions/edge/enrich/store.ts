@@ -1,10 +1,10 @@
-// Enrichment's Redis side through @upstash/redis: intake (idempotent per record id), the consumer
-// group reads (XAUTOCLAIM of stale entries, the consumer's own pending entries, new entries), the
+// Enrichment's Redis side through @upstash/redis: intake (idempotent per record id; onto the intake
+// stream, or only the hash for queue delivery), the consumer group reads (XAUTOCLAIM of stale entries, the consumer's own pending entries, new entries), the
 // record hashes, and the atomic settle/replay scripts. Every method is one HTTP call to Upstash.
 import type { Redis } from "@upstash/redis/cloudflare";
-import type { EnrichmentConfig } from "@llm-edge/shared/enrich-config";
+import type { EnrichDelivery, EnrichmentConfig } from "@llm-edge/shared/enrich-config";
 import { CONSUMER_GROUP, type EnrichKeys } from "./keys";
-import { entryFields, fieldText, parseRecordState, type RecordState } from "./record";
+import { entryFields, fieldText, parseEntry, parseRecordState, type ParsedEntry, type RecordState } from "./record";
 import { INTAKE_SCRIPT, ADOPT_SCRIPT, REPLAY_SCRIPT, SETTLE_SCRIPT } from "./scripts";
 
 /** One stream entry as read: its id and fields (undefined for an entry deleted since it was delivered). */
@@ -23,7 +23,8 @@ export interface IntakeItem {
   type?: string;
 }
 
-export type IntakeOutcome = { id: string; created: true; entryId: string } | { id: string; created: false; status: string };
+/** A record accepted (created) or seen before (its status); `entryId` names its intake stream entry (none on the queue path). */
+export type IntakeOutcome = { id: string; created: true; entryId?: string } | { id: string; created: false; status: string; entryId?: string };
 
 /** A final outcome: its status, the hash fields it sets, and the entry it adds to the result or dead-letter stream. */
 export interface Settlement {
@@ -54,23 +55,38 @@ export class EnrichStore {
     private readonly config: EnrichmentConfig,
   ) {}
 
-  /** Adds records to the tenant's intake stream, each id once (one pipelined call for all of them). */
-  async intake(tenant: string, items: IntakeItem[], now: number): Promise<IntakeOutcome[]> {
+  /**
+   * Creates each record's hash, each id once (one pipelined call for all of them); on the streams path
+   * the record is also added to the tenant's intake stream, on the queue path the caller sends the message.
+   */
+  async intake(tenant: string, items: IntakeItem[], now: number, delivery: EnrichDelivery): Promise<IntakeOutcome[]> {
     const pipeline = this.redis.pipeline();
     for (const item of items) {
       pipeline.eval(INTAKE_SCRIPT, [this.keys.record(tenant, item.id), this.keys.intake(tenant), this.keys.tenants], [
-        tenant, item.kind, item.body, String(now), item.template, item.type ?? "", String(this.config.recordTtlSeconds),
+        tenant, item.kind, item.body, String(now), item.template, item.type ?? "", String(this.config.recordTtlSeconds), delivery,
       ]);
     }
     const replies = (await pipeline.exec()) as unknown[];
     return items.map((item, index) => {
-      const [created, value] = replies[index] as [unknown, unknown];
-      return Number(created) === 1 ? { id: item.id, created: true, entryId: String(value) } : { id: item.id, created: false, status: fieldText(value) ?? "queued" };
+      const [created, value, entry] = replies[index] as [unknown, unknown, unknown];
+      if (Number(created) === 1) return { id: item.id, created: true, ...(fieldText(value) ? { entryId: fieldText(value)! } : {}) };
+      return { id: item.id, created: false, status: fieldText(value) ?? "queued", ...(fieldText(entry) ? { entryId: fieldText(entry)! } : {}) };
     });
   }
 
   async record(tenant: string, id: string): Promise<RecordState | undefined> {
     return parseRecordState(await this.redis.hgetall(this.keys.record(tenant, id)));
+  }
+
+  /**
+   * A record the queue delivered, read from its hash alone: its state and its body parsed as an intake
+   * entry (the same checks as a stream entry's). Undefined when the hash is gone (expired, or never written).
+   */
+  async delivered(tenant: string, id: string): Promise<{ state: RecordState; parsed: ParsedEntry } | undefined> {
+    const raw = await this.redis.hgetall<Record<string, unknown>>(this.keys.record(tenant, id));
+    const state = parseRecordState(raw);
+    if (!raw || !state) return undefined;
+    return { state, parsed: { ...parseEntry("0-0", { kind: raw.kind, body: raw.body, at: raw.enqueuedAt }), id } };
   }
 
   /** Several records' hashes in one pipelined call. */
@@ -125,8 +141,9 @@ export class EnrichStore {
     return readEntries(await this.withGroup(tenant, () => this.redis.xreadgroup(CONSUMER_GROUP, consumer, this.keys.intake(tenant), ">", { count })));
   }
 
-  async ack(tenant: string, entryId: string): Promise<void> {
-    await this.redis.xack(this.keys.intake(tenant), CONSUMER_GROUP, entryId);
+  /** Acknowledges an intake stream entry (a record the queue delivered has none: nothing to do). */
+  async ack(tenant: string, entryId: string | undefined): Promise<void> {
+    if (entryId !== undefined) await this.redis.xack(this.keys.intake(tenant), CONSUMER_GROUP, entryId);
   }
 
   /** Marks attempt `attempt` as running under `jobId` (before the job is created: a crash in between resumes the same job). */
@@ -145,22 +162,25 @@ export class EnrichStore {
 
   /**
    * Stores a final outcome once and then acknowledges the entry (one script, so the ack never comes
-   * first). Returns false when the record was settled before (nothing written, only the ack).
+   * first; no entry for a record the queue delivered). Returns false when the record was settled
+   * before (nothing written, only the ack).
    */
-  async settle(tenant: string, id: string, entryId: string, settlement: Settlement, now: number): Promise<boolean> {
+  async settle(tenant: string, id: string, entryId: string | undefined, settlement: Settlement, now: number): Promise<boolean> {
     const stream = settlement.status === "done" ? this.keys.results(tenant) : this.keys.deadLetters(tenant);
     const hash = Object.entries(settlement.hash).flat();
     const entry = Object.entries(settlement.entry).flat();
     const written = await this.redis.eval(SETTLE_SCRIPT, [this.keys.record(tenant, id), stream, this.keys.intake(tenant)], [
-      CONSUMER_GROUP, entryId, settlement.status, String(now), String(this.config.streamMaxLen), String(this.config.recordTtlSeconds), String(hash.length / 2), ...hash, ...entry,
+      CONSUMER_GROUP, entryId ?? "", settlement.status, String(now), String(this.config.streamMaxLen), String(this.config.recordTtlSeconds), String(hash.length / 2), ...hash, ...entry,
     ]);
     return Number(written) === 1;
   }
 
-  /** Sends a dead-lettered record through the intake again. */
-  async replay(tenant: string, id: string, now: number): Promise<{ ok: true; entryId: string } | { ok: false; status: string }> {
-    const [ok, value] = (await this.redis.eval(REPLAY_SCRIPT, [this.keys.record(tenant, id), this.keys.intake(tenant)], [String(now), String(this.config.recordTtlSeconds)])) as [unknown, unknown];
-    return Number(ok) === 1 ? { ok: true, entryId: String(value) } : { ok: false, status: fieldText(value) ?? "missing" };
+  /** Sends a dead-lettered record through the intake again (on the queue path the caller sends its message). */
+  async replay(tenant: string, id: string, now: number, delivery: EnrichDelivery): Promise<{ ok: true } | { ok: false; status: string }> {
+    const [ok, value] = (await this.redis.eval(REPLAY_SCRIPT, [this.keys.record(tenant, id), this.keys.intake(tenant), this.keys.tenants], [
+      String(now), String(this.config.recordTtlSeconds), delivery, tenant,
+    ])) as [unknown, unknown];
+    return Number(ok) === 1 ? { ok: true } : { ok: false, status: fieldText(value) ?? "missing" };
   }
 
   private async withGroup<T>(tenant: string, read: () => Promise<T>): Promise<T> {
