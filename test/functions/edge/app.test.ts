@@ -5,18 +5,21 @@ import { describe, expect, it } from "vitest";
 import { app } from "../../../functions/edge/app";
 
 const env = { API_KEYS: "sk-test=acme" } as unknown as Env;
+/** Background work (the audit and metrics write) is collected, as the runtime would keep it alive. */
+const background: Array<Promise<unknown>> = [];
+const executionCtx = { waitUntil: (work: Promise<unknown>) => void background.push(work.catch(() => {})), passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
 const CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 
 describe("edge app tracing", () => {
   it("continues the caller's trace on an error rendered by onError (401)", async () => {
-    const response = await app.request("/v1/chat/completions", { method: "POST", headers: { traceparent: `00-${CALLER_TRACE}-00f067aa0ba902b7-01` } }, env);
+    const response = await app.request("/v1/chat/completions", { method: "POST", headers: { traceparent: `00-${CALLER_TRACE}-00f067aa0ba902b7-01` } }, env, executionCtx);
     expect(response.status).toBe(401);
     expect(response.headers.get("x-gateway-trace-id")).toBe(CALLER_TRACE);
   });
 
   it("starts a fresh trace on an unknown route (404) when the caller sends none", async () => {
-    const first = await app.request("/no-such-route", {}, env);
-    const second = await app.request("/no-such-route", {}, env);
+    const first = await app.request("/no-such-route", {}, env, executionCtx);
+    const second = await app.request("/no-such-route", {}, env, executionCtx);
     expect(first.status).toBe(404);
     const traceId = first.headers.get("x-gateway-trace-id");
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
