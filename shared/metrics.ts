@@ -161,3 +161,52 @@ export function renderPrometheus(stored: Record<string, number>, gauges: GaugeSa
   }
   return `${lines.join("\n")}\n`;
 }
+
+/** The capped list of per-minute snapshots the maintenance cron writes (newest first), beside the metrics hash. */
+export function metricsHistoryKey(keyPrefix: string): string {
+  return `${keyPrefix}metrics:history`;
+}
+
+/** The platform's headline counters, summed over their labels: what one history snapshot keeps. */
+export interface MetricTotals {
+  requests: number;
+  /** Requests answered 4xx / 5xx. */
+  clientErrors: number;
+  serverErrors: number;
+  upstreamAttempts: number;
+  fallbacks: number;
+  cacheHits: number;
+  cacheMisses: number;
+  tokens: number;
+  costUsd: number;
+  jobsCreated: number;
+}
+
+/**
+ * Sums the stored fields of the metrics hash into the headline totals (counters only; histograms and
+ * gauges are left out). Two snapshots a minute apart give per-minute rates by subtraction, so the
+ * history stays small however many label combinations the hash holds.
+ */
+export function metricTotals(stored: Record<string, number>): MetricTotals {
+  const totals: MetricTotals = { requests: 0, clientErrors: 0, serverErrors: 0, upstreamAttempts: 0, fallbacks: 0, cacheHits: 0, cacheMisses: 0, tokens: 0, costUsd: 0, jobsCreated: 0 };
+  const { requests, upstreamAttempts, fallbacks, cache, tokens, cost, jobs } = METRIC_FAMILIES;
+  for (const [field, value] of Object.entries(stored)) {
+    if (!Number.isFinite(value)) continue;
+    const name = SERIES.exec(field)?.[1];
+    const label = (key: string) => new RegExp(`[{,]${key}="([^"]*)"`).exec(field)?.[1];
+    if (name === requests.name) {
+      totals.requests += value;
+      const status = Number(label("status"));
+      if (status >= 400 && status < 500) totals.clientErrors += value;
+      if (status >= 500) totals.serverErrors += value;
+    } else if (name === upstreamAttempts.name) totals.upstreamAttempts += value;
+    else if (name === fallbacks.name) totals.fallbacks += value;
+    else if (name === cache.name && label("result") === "hit") totals.cacheHits += value;
+    else if (name === cache.name && label("result") === "miss") totals.cacheMisses += value;
+    else if (name === tokens.name) totals.tokens += value;
+    else if (name === cost.name) totals.costUsd += value;
+    else if (name === jobs.name && label("state") === "created") totals.jobsCreated += value;
+  }
+  totals.costUsd = Number(totals.costUsd.toFixed(8));
+  return totals;
+}

@@ -1,11 +1,13 @@
 // Cron entry. Two triggers (wrangler.toml), both every minute:
 // - MAINTENANCE_CRON: a health sweep over every pattern Worker (unhealthy ones are logged), removal of
-//   expired semantic-cache vectors, and half-open probes of open circuit breakers on the gateway;
+//   expired semantic-cache vectors, half-open probes of open circuit breakers on the gateway, and the
+//   metrics rollup (metrics-rollup.ts: a per-minute snapshot of the counters, the audit stream trimmed by age);
 // - ENRICH_CRON: the enrichment drain of the intake streams (enrich/consumer.ts) within its budgets.
 // Any other cron string (a manual trigger) runs both. Each logs one JSON line with what it did.
 import { GatewayError, createLogger, formatTraceparent, startSpan, type BreakerProbeReport, type GatewayMaintenanceRpc, type Logger } from "@llm-edge/shared";
 import { drainEnrichment } from "./enrich/consumer";
 import { enrichContext } from "./enrich/context";
+import { rollupMetrics, type RollupReport } from "./metrics-rollup";
 import { collectHealth, patternWorkers } from "./workers";
 
 export const MAINTENANCE_CRON = "* * * * *";
@@ -26,12 +28,13 @@ function reasonOf(error: unknown): string {
 
 async function runMaintenance(env: Env, traceparent: string, log: Logger): Promise<void> {
   const gateway = env.GATEWAY as unknown as GatewayMaintenanceRpc;
-  const [health, cache, probes] = await Promise.all([
+  const [health, cache, probes, rollup] = await Promise.all([
     collectHealth(env, traceparent),
     patternWorkers(env)
       .cache.maintenance({ traceparent })
       .catch((error: unknown) => ({ expiredRemoved: 0, reason: reasonOf(error) })),
     gateway.probeBreakers({ traceparent }).catch((error: unknown): BreakerProbeReport & { reason: string } => ({ probed: [], skipped: 0, reason: reasonOf(error) })),
+    rollupMetrics(env).catch((error: unknown): Partial<RollupReport> & { reason: string } => ({ reason: reasonOf(error) })),
   ]);
   const unhealthy = Object.values(health.workers).filter((report) => report.status !== "ok");
   log.info("scheduled maintenance", {
@@ -41,7 +44,8 @@ async function runMaintenance(env: Env, traceparent: string, log: Logger): Promi
     ...("reason" in cache ? { cacheReason: cache.reason } : {}),
     breakerProbes: probes.probed,
     ...("reason" in probes ? { breakerProbeReason: probes.reason } : {}),
-    // Metrics are aggregated in Redis as they are written (HINCRBY); there is no rollup to run yet.
+    // Counters are aggregated in Redis as they are written (HINCRBY); the rollup snapshots them per minute.
+    metricsRollup: rollup,
   });
 }
 
