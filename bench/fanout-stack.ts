@@ -3,15 +3,10 @@
 // plain Worker that runs N gateway calls with one Promise.all over the same gateway Worker's RPC, no
 // coordinator, no durability, no pipeline. Routes: `bench-slow` and `bench-fast` on simulated models
 // whose latency the benchmark sets with simulator faults.
-import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEV_CONFIG_INPUT } from "../shared/dev-config";
-import { parseDotenv } from "../dev/dev-vars";
-import { deleteKeysWithPrefix } from "../dev/redis-server";
-import { startStandIns } from "../dev/stack";
 import { buildBundles, startGatewayFront, startOurWorkers } from "./gateway/workerd";
+import { startBenchStandIns } from "./support/stand-ins";
 
 export const FANOUT_BENCH_KEY = "sk-bench-fanout";
 
@@ -46,22 +41,7 @@ export interface FanoutBenchStack {
 
 /** Starts the stand-ins, builds and starts our Workers and the Promise.all peer; stop() removes everything. */
 export async function startFanoutBenchStack(root: string): Promise<FanoutBenchStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), "llm-edge-bench-fanout-"));
-  const keyPrefix = `bench-fanout-${randomUUID().slice(0, 8)}:`;
-  const vars = {
-    ...parseDotenv(readFileSync(join(root, ".dev.vars.example"), "utf8")),
-    API_KEYS: `${FANOUT_BENCH_KEY}=bench`,
-    REDIS_KEY_PREFIX: keyPrefix,
-    PLATFORM_CONFIG: JSON.stringify(PLATFORM_CONFIG),
-  };
-  const standIns = await startStandIns({ ports: { sim: 0, redisBridge: 0, vector: 0, redis: Number(process.env.REDIS_PORT ?? 6379) }, vars, dataDir });
-  const stops: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const stopOne of stops.reverse()) await stopOne().catch(() => {});
-    await standIns.stop();
-    await deleteKeysWithPrefix(standIns.urls.redis, keyPrefix).catch(() => {});
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  const { standIns, dataDir, stops, stop } = await startBenchStandIns(root, { name: "bench-fanout", apiKeys: `${FANOUT_BENCH_KEY}=bench`, platformConfig: PLATFORM_CONFIG });
   try {
     buildBundles(root);
     const ours = await startOurWorkers(root, standIns.vars, join(dataDir, "workerd.log"));

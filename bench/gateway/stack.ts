@@ -3,17 +3,14 @@
 // built bundles on workerd through Miniflare, no dev-server proxy), the "workerd floor" pass-through
 // Worker, our gateway alone behind a bare front Worker, and optionally `wrangler dev` as an extra row.
 // When our Workers cannot start, the other peers are still measured and the reason is reported.
-import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEV_CONFIG_INPUT } from "../../shared/dev-config";
-import { parseDotenv } from "../../dev/dev-vars";
 import { freePort, waitFor } from "../../dev/ports";
-import { deleteKeysWithPrefix } from "../../dev/redis-server";
-import { startStandIns, type StandIns } from "../../dev/stack";
+import type { StandIns } from "../../dev/stack";
 import { startWranglerDev } from "../../dev/wrangler-dev";
+import { startBenchStandIns } from "../support/stand-ins";
 import { buildBundles, startFloorWorker, startGatewayOnly, startOurWorkers, type RunningWorkers } from "./workerd";
 
 export const BENCH_API_KEY = "sk-bench-gateway";
@@ -96,22 +93,11 @@ async function startOurs(root: string, standIns: StandIns, dataDir: string): Pro
  * and starts our Workers on Miniflare and the floor Worker, and probes our edge.
  */
 export async function startBenchStack(root = fileURLToPath(new URL("../..", import.meta.url))): Promise<BenchStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), "llm-edge-bench-"));
-  const keyPrefix = `bench-${randomUUID().slice(0, 8)}:`;
-  const vars = {
-    ...parseDotenv(readFileSync(join(root, ".dev.vars.example"), "utf8")),
-    API_KEYS: `${BENCH_API_KEY}=bench,${BENCH_PLAIN_API_KEY}=bench-plain`,
-    REDIS_KEY_PREFIX: keyPrefix,
-    PLATFORM_CONFIG: JSON.stringify(BENCH_PLATFORM_CONFIG),
-  };
-  const standIns = await startStandIns({ ports: { sim: 0, redisBridge: 0, vector: 0, redis: Number(process.env.REDIS_PORT ?? 6379) }, vars, dataDir });
-  const stops: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const stopOne of stops.reverse()) await stopOne().catch(() => {});
-    await standIns.stop();
-    await deleteKeysWithPrefix(standIns.urls.redis, keyPrefix).catch(() => {});
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  const { standIns, dataDir, stops, stop } = await startBenchStandIns(root, {
+    name: "bench",
+    apiKeys: `${BENCH_API_KEY}=bench,${BENCH_PLAIN_API_KEY}=bench-plain`,
+    platformConfig: BENCH_PLATFORM_CONFIG,
+  });
 
   const ours = await startOurs(root, standIns, dataDir);
   if (ours.workers) stops.push(ours.workers.stop);
