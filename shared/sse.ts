@@ -1,19 +1,23 @@
 // Server-Sent Events: the one parser (provider streams, tests, clients) and the one encoder.
 // Follows the WHATWG event-stream rules: fields event/data/id/retry, multi-line data joined with
-// "\n", comments (":") ignored, CRLF/CR/LF line endings, an event dispatched on a blank line.
+// "\n", comments (":") ignored unless asked for, CRLF/CR/LF line endings, an event dispatched on a blank line.
 
 export interface SseEvent {
   event?: string;
   data: string;
   id?: string;
+  /** Set (with empty data) only for a comment line, and only when the reader was asked for comments. */
+  comment?: string;
 }
 
 /**
  * Reads SSE events from a byte stream as they arrive. Ends when the stream ends; a trailing event
  * without its blank line is not dispatched (as the spec says), so a cut stream never yields half an event.
- * Errors of the underlying stream (a cut connection) are rethrown to the caller.
+ * Errors of the underlying stream (a cut connection) are rethrown to the caller. With
+ * `{ comments: true }` each comment line is yielded too, as `{ data: "", comment }`, so a proxy can
+ * pass the gateway's closing `: x-gateway-cost-usd=…` comment on.
  */
-export async function* readSseEvents(stream: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+export async function* readSseEvents(stream: ReadableStream<Uint8Array>, options: { comments?: boolean } = {}): AsyncGenerator<SseEvent> {
   // One TextDecoder in streaming mode rather than a TextDecoderStream: no extra stream stage per event.
   const reader = stream.getReader();
   const decoder = new TextDecoder();
@@ -40,7 +44,10 @@ export async function* readSseEvents(stream: ReadableStream<Uint8Array>): AsyncG
           event = undefined;
           continue;
         }
-        if (line.startsWith(":")) continue;
+        if (line.startsWith(":")) {
+          if (options.comments) yield { data: "", comment: line.slice(line.startsWith(": ") ? 2 : 1) };
+          continue;
+        }
         const colon = line.indexOf(":");
         const field = colon === -1 ? line : line.slice(0, colon);
         let value = colon === -1 ? "" : line.slice(colon + 1);
@@ -58,8 +65,9 @@ export async function* readSseEvents(stream: ReadableStream<Uint8Array>): AsyncG
   }
 }
 
-/** Encodes one event; multi-line data becomes several data lines. */
+/** Encodes one event (or a comment event as its comment line); multi-line data becomes several data lines. */
 export function encodeSseEvent(event: SseEvent): string {
+  if (event.comment !== undefined) return `: ${event.comment}\n\n`;
   const lines: string[] = [];
   if (event.id !== undefined) lines.push(`id: ${event.id}`);
   if (event.event) lines.push(`event: ${event.event}`);

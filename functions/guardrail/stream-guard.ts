@@ -132,7 +132,8 @@ export function guardStream(deps: GuardrailDeps, input: { tenant: string; reques
     if (!windows) state.choices.set(index, (windows = new ChoiceWindows(() => new StreamWindow(compiled, "output", salt))));
     return windows;
   };
-  const events = readSseEvents(input.stream);
+  // Comments (the gateway's closing cost line) pass through after what is held back is released.
+  const events = readSseEvents(input.stream, { comments: true });
   const emit = (event: SseEvent) => encoder.encode(encodeSseEvent(event));
   const emitChunks = (chunks: Json[]) => chunks.map((chunk) => emit({ data: JSON.stringify(chunk) }));
 
@@ -140,7 +141,7 @@ export function guardStream(deps: GuardrailDeps, input: { tenant: string; reques
   const handle = async (event: SseEvent): Promise<{ out: Uint8Array[]; end: boolean }> => {
     let parsed: unknown;
     try {
-      parsed = event.data === "[DONE]" ? undefined : JSON.parse(event.data);
+      parsed = event.data === "[DONE]" || event.comment !== undefined ? undefined : JSON.parse(event.data);
     } catch {
       parsed = undefined;
     }

@@ -25,6 +25,13 @@ describe("readSseEvents", () => {
     ]);
   });
 
+  it("yields comment lines only when asked, and encodes them back as comments", async () => {
+    const events: SseEvent[] = [];
+    for await (const event of readSseEvents(streamOf("data: a\n\n: x-gateway-cost-usd=0.0012\n\ndata: [DONE]\n\n"), { comments: true })) events.push(event);
+    expect(events).toEqual([{ data: "a" }, { data: "", comment: "x-gateway-cost-usd=0.0012" }, { data: "[DONE]" }]);
+    expect(encodeSseEvent(events[1]!)).toBe(": x-gateway-cost-usd=0.0012\n\n");
+  });
+
   it("handles CRLF and CR line endings, also when \\r\\n is split across chunks", async () => {
     expect(await all(streamOf("data: a\r", "\n\r\ndata: b\r\r"))).toEqual([{ data: "a" }, { data: "b" }]);
   });

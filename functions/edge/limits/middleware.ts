@@ -5,7 +5,7 @@
 // fail-open and a warning in the log.
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { errorResponse, type Logger, type PlatformConfig } from "@llm-edge/shared";
+import { errorResponse, type Logger } from "@llm-edge/shared";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { edgeConfig } from "../config";
 import type { EdgeEnv } from "../types";
@@ -51,28 +51,18 @@ function lastNumber(text: string, pattern: RegExp): number | undefined {
   return found === undefined ? undefined : Number(found);
 }
 
-/**
- * The cost of a finished answer: the x-gateway-cost-usd header, else the stream's closing cost
- * comment, else (a stream whose comments a guardrail pass dropped) its usage chunk priced with the
- * config's price of the upstream model (x-gateway-model).
- */
-function answerCost(response: Response, text: string, prices: PlatformConfig["prices"]): number | undefined {
+/** The cost of a finished answer: the x-gateway-cost-usd header, else the stream's closing cost comment. */
+function answerCost(response: Response, text: string): number | undefined {
   const header = response.headers.get("x-gateway-cost-usd");
   if (header !== null) return Number(header);
-  const comment = lastNumber(text, /x-gateway-cost-usd=([0-9.]+)/g);
-  if (comment !== undefined) return comment;
-  const price = prices[response.headers.get("x-gateway-model") ?? ""];
-  const prompt = lastNumber(text, /"prompt_tokens"\s*:\s*(\d+)/g);
-  const completion = lastNumber(text, /"completion_tokens"\s*:\s*(\d+)/g);
-  if (!price || prompt === undefined) return undefined;
-  return (prompt * price.input + (completion ?? 0) * price.output) / 1_000_000;
+  return lastNumber(text, /x-gateway-cost-usd=([0-9.]+)/g);
 }
 
 /** Reads a finished answer (JSON or SSE) for its tokens and cost and adds them to the tenant's windows and budgets. */
-async function account(response: Response, redis: Redis, prefix: string, plan: LimitPlan, tenant: string, prices: PlatformConfig["prices"], log: Logger): Promise<void> {
+async function account(response: Response, redis: Redis, prefix: string, plan: LimitPlan, tenant: string, log: Logger): Promise<void> {
   try {
     const text = await response.text();
-    const costUsd = answerCost(response, text, prices);
+    const costUsd = answerCost(response, text);
     const tokens = lastNumber(text, /"total_tokens"\s*:\s*(\d+)/g) ?? 0;
     await Promise.all([
       ...plan.tokenWindows.map((subject) => spendTokens(redis, prefix, subject, tokens)),
@@ -114,6 +104,6 @@ export const enforceLimits = createMiddleware<EdgeEnv>(async (c, next) => {
   await next();
   addHeaders(c, headers);
   if (spending && ACCOUNTED_ROUTES.has(path) && c.res.ok && (plan.tokenWindows.length || plan.budget)) {
-    c.executionCtx.waitUntil(account(c.res.clone(), redis, prefix, plan, tenant, config?.prices ?? {}, log));
+    c.executionCtx.waitUntil(account(c.res.clone(), redis, prefix, plan, tenant, log));
   }
 });

@@ -137,6 +137,19 @@ describe("pass-through", () => {
     expect(JSON.parse(result.data[1]!)).toMatchObject({ choices: [{ delta: { content: "Hello there" }, finish_reason: "stop" }] });
   });
 
+  it("passes the gateway's closing cost comment on, after the held text it follows", async () => {
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(`data: ${chunk({ content: "mail jane@example.org" }, "stop")}\n\n: x-gateway-cost-usd=0.000042\n\ndata: [DONE]\n\n`));
+        controller.close();
+      },
+    });
+    const text = await new Response(guard(source)).text();
+    expect(text).toContain("[EMAIL_ADDRESS]");
+    expect(text.indexOf(": x-gateway-cost-usd=0.000042\n\n")).toBeGreaterThan(text.indexOf("[EMAIL_ADDRESS]"));
+    expect(text.endsWith(": x-gateway-cost-usd=0.000042\n\ndata: [DONE]\n\n")).toBe(true);
+  });
+
   it("releases held text, redacted, before an upstream error event and passes the event on", async () => {
     const failure = JSON.stringify({ error: { message: "upstream died", type: "server_error", param: null, code: "upstream_error" } });
     const result = await collect(guard(upstream([chunk({ content: "mail jane@example.org" }), failure])));
