@@ -3,7 +3,7 @@
 // each change) runs the driver loop, and every task call goes through the shared pipeline — or, for a
 // task that is a job, through a child coordinator that reports its end back to this one.
 import { DurableObject } from "cloudflare:workers";
-import type { CacheRpc, GatewayRpc, GuardrailRpc, PipelineServices } from "@llm-edge/shared";
+import { createLogger, loggedCall, rpcLogger, type CacheRpc, type GatewayRpc, type GuardrailRpc, type PipelineServices } from "@llm-edge/shared";
 import { isTerminalJobStatus, type JobEvent, type JobSpec, type JobStatus, type JobView } from "@llm-edge/shared/jobs";
 import { JobDriver } from "./driver";
 import { childJobId, runChildCall } from "./child-call";
@@ -17,6 +17,8 @@ import { jobView } from "./views";
 /** Longest an alarm waits while calls are in flight: if the object is evicted, it resumes by then. */
 const HEARTBEAT_MS = 30_000;
 const EVENT_PAGE = 100;
+/** Task calls log one line each (ids, outcome, cost — never the texts) under the job's trace. */
+const taskLogger = createLogger({ worker: "fanout", component: "coordinator" });
 
 export class JobCoordinator extends DurableObject<Env> {
   private readonly store: JobStore;
@@ -46,7 +48,16 @@ export class JobCoordinator extends DurableObject<Env> {
       execute: (task, signal) => {
         const job = this.store.job()!;
         if (task.child) return this.runChild(job, { ...task, child: task.child }, signal);
-        return runTaskCall(services, { tenant: job.tenant, jobId: job.id, traceparent: job.traceparent, task, signal, background: (work) => ctx.waitUntil(work) });
+        const log = rpcLogger(taskLogger, job.traceparent, "task");
+        return loggedCall(log, () => runTaskCall(services, { tenant: job.tenant, jobId: job.id, traceparent: job.traceparent, task, signal, background: (work) => ctx.waitUntil(work) }), (outcome) => ({
+          tenant: job.tenant,
+          jobId: job.id,
+          taskId: task.id,
+          attempt: task.attempt,
+          ok: outcome.ok,
+          costUsd: outcome.costUsd,
+          ...(outcome.ok ? { tokens: outcome.tokens } : { retryable: outcome.retryable }),
+        }));
       },
       schedule: async (at) => {
         if (at === undefined && !this.driver.live().size) return ctx.storage.deleteAlarm();
