@@ -2,35 +2,28 @@
 // hand-driven clock: a snapshot of the headline totals per minute (the same minute replaced, not
 // added), the change since the previous minute, the list capped at METRICS_HISTORY_MINUTES, and the
 // audit stream losing records older than AUDIT_RETENTION_HOURS.
-import { randomBytes } from "node:crypto";
-import { Redis as DirectRedis } from "ioredis";
+import type { Redis as DirectRedis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedisBridge, type RedisBridge } from "../../../dev/redis-bridge/server";
 import { rollupMetrics, type MetricsSnapshot } from "../../../functions/edge/metrics-rollup";
+import { startHarness, type BridgeHarness } from "../../dev/redis-bridge/harness";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const prefix = `test:rollup:${randomBytes(6).toString("hex")}:`;
-const token = `token-${randomBytes(6).toString("hex")}`;
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 5);
-const hash = `${prefix}edge:metrics`;
-const history = `${prefix}edge:metrics:history`;
-const audit = `${prefix}edge:audit`;
 
-let bridge: RedisBridge;
+let harness: BridgeHarness;
 let direct: DirectRedis;
+let prefix = "";
+let hash = "";
+let history = "";
+let audit = "";
 
 beforeAll(async () => {
-  bridge = await startRedisBridge({ port: 0, token, redisUrl: REDIS_URL });
-  direct = new DirectRedis(REDIS_URL, { lazyConnect: true });
-  await direct.connect();
+  harness = await startHarness();
+  direct = harness.direct;
+  prefix = harness.key("rollup:");
+  [hash, history, audit] = [`${prefix}edge:metrics`, `${prefix}edge:metrics:history`, `${prefix}edge:audit`];
 });
 
-afterAll(async () => {
-  const found = await direct.keys(`${prefix}*`);
-  if (found.length > 0) await direct.del(...found);
-  direct.disconnect();
-  await bridge?.close();
-});
+afterAll(() => harness?.close());
 
 async function snapshots(): Promise<MetricsSnapshot[]> {
   return (await direct.lrange(history, 0, -1)).map((raw) => JSON.parse(raw) as MetricsSnapshot);
@@ -38,7 +31,7 @@ async function snapshots(): Promise<MetricsSnapshot[]> {
 
 describe("metrics rollup", () => {
   it("snapshots the totals once a minute with the change since the last minute, capped, and trims old audit records", async () => {
-    const env = { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: token, REDIS_KEY_PREFIX: prefix, METRICS_HISTORY_MINUTES: "3", AUDIT_RETENTION_HOURS: "1" };
+    const env = { UPSTASH_REDIS_REST_URL: harness.bridge.url, UPSTASH_REDIS_REST_TOKEN: harness.token, REDIS_KEY_PREFIX: prefix, METRICS_HISTORY_MINUTES: "3", AUDIT_RETENTION_HOURS: "1" };
     const ok = 'llm_edge_requests_total{route="/v1/chat/completions",status="200",model="default",tenant="tenant-a"}';
     await direct.hset(hash, {
       [ok]: 5,

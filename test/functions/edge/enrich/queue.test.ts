@@ -4,10 +4,9 @@
 // is dead-lettered with the errors it holds, a settled one is left alone, a malformed message is acked.
 import { randomBytes } from "node:crypto";
 import { Redis } from "@upstash/redis";
-import { Redis as DirectRedis } from "ioredis";
 import { experimental_readRawConfig } from "wrangler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedisBridge, type RedisBridge } from "../../../../dev/redis-bridge/server";
+import { startHarness, type BridgeHarness } from "../../../dev/redis-bridge/harness";
 import { parsePlatformConfig, PlatformConfigSchema } from "../../../../shared/config";
 import { DEV_CONFIG_INPUT } from "../../../../shared/dev-config";
 import { deliveryFor, EnrichmentConfigSchema } from "../../../../shared/enrich-config";
@@ -53,28 +52,18 @@ describe("wrangler.toml queues", () => {
 });
 
 describe("dead-letter queue consumer", () => {
-  const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-  const prefix = `test:enrich-dlq:${randomBytes(6).toString("hex")}:`;
-  const token = `token-${randomBytes(6).toString("hex")}`;
   const config = EnrichmentConfigSchema.parse({});
-  const keys = enrichKeys(prefix);
-  let bridge: RedisBridge;
+  let harness: BridgeHarness;
   let redis: Redis;
-  let direct: DirectRedis;
+  let keys: ReturnType<typeof enrichKeys>;
 
   beforeAll(async () => {
-    bridge = await startRedisBridge({ port: 0, token, redisUrl: REDIS_URL });
-    redis = new Redis({ url: bridge.url, token, retry: false, enableTelemetry: false });
-    direct = new DirectRedis(REDIS_URL, { lazyConnect: true });
-    await direct.connect();
+    harness = await startHarness();
+    redis = new Redis({ url: harness.bridge.url, token: harness.token, retry: false, enableTelemetry: false });
+    keys = enrichKeys(harness.key("enrich-dlq:"));
   });
 
-  afterAll(async () => {
-    const found = await direct.keys(`${prefix}*`);
-    if (found.length > 0) await direct.del(...found);
-    direct.disconnect();
-    await bridge?.close();
-  });
+  afterAll(() => harness?.close());
 
   function message(body: unknown) {
     const calls: string[] = [];
@@ -102,13 +91,13 @@ describe("dead-letter queue consumer", () => {
     expect(record?.reason).toMatch(/dead-letter queue/);
     expect(record?.errors).toEqual([{ attempt: 1, message: "branch summary: 500", at: 1_100 }]);
     expect((await store.record("t1", "r-done"))?.status).toBe("done");
-    const dead = (await direct.xrange(keys.deadLetters("t1"), "-", "+")).map(([, fields]) => fields);
+    const dead = (await harness.direct.xrange(keys.deadLetters("t1"), "-", "+")).map(([, fields]) => fields);
     expect(dead).toHaveLength(1);
     expect(dead[0]).toEqual(expect.arrayContaining(["id", "r-failing", "errors", JSON.stringify([{ attempt: 1, message: "branch summary: 500", at: 1_100 }])]));
     expect(dead[0]).not.toContain("sourceEntryId");
     // The queue path writes no intake stream, and the tenant is not listed for the cron.
-    expect(await direct.exists(keys.intake("t1"))).toBe(0);
-    expect(await direct.sismember(keys.tenants, "t1")).toBe(0);
+    expect(await harness.direct.exists(keys.intake("t1"))).toBe(0);
+    expect(await harness.direct.sismember(keys.tenants, "t1")).toBe(0);
     expect(errors).toEqual([]);
   });
 });
