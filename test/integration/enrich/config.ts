@@ -25,30 +25,27 @@ const KPI_SCHEMA = {
   required: ["kpis"],
 };
 
+/** Two branches: a summary, and KPIs as JSON checked against KPI_SCHEMA. */
+const summaryAndKpis = (summaryModel: string, kpiModel: string) => ({
+  branches: [
+    { name: "summary", model: summaryModel, instruction: "Summarise the record." },
+    { name: "kpis", model: kpiModel, instruction: "Extract KPIs as JSON.", jsonSchema: KPI_SCHEMA },
+  ],
+  taskRetries: 0,
+});
+
 const single = (model: string) => ({ branches: [{ name: "summary", model, instruction: "Summarise the record." }], taskRetries: 0 });
 
 export const ENRICH_TEST_CONFIG = {
   templates: {
     default: DEFAULT_ENRICH_TEMPLATE,
-    "t-drain": {
-      branches: [
-        { name: "summary", model: "t-enr-sum", instruction: "Summarise the record." },
-        { name: "kpis", model: "t-enr-kpi", instruction: "Extract KPIs as JSON.", jsonSchema: KPI_SCHEMA },
-      ],
-      taskRetries: 0,
-    },
+    "t-drain": summaryAndKpis("t-enr-sum", "t-enr-kpi"),
     "t-dlq": single("t-enr-dlq"),
     "t-reclaim": single("t-enr-rc"),
     "t-malformed": single("t-enr-mal"),
     "t-event": single("t-enr-evt"),
     "t-flaky": single("t-enr-flaky"),
-    "t-queue": {
-      branches: [
-        { name: "summary", model: "t-enr-q-sum", instruction: "Summarise the record." },
-        { name: "kpis", model: "t-enr-q-kpi", instruction: "Extract KPIs as JSON.", jsonSchema: KPI_SCHEMA },
-      ],
-      taskRetries: 0,
-    },
+    "t-queue": summaryAndKpis("t-enr-q-sum", "t-enr-q-kpi"),
     "t-queue-dlq": single("t-enr-q-dlq"),
   },
   tenants: { [QUEUE_TENANT]: { delivery: "queue" } },
