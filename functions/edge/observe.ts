@@ -1,8 +1,9 @@
 // Observation of every /v1 request, in one place: after the response is built, the facts are read
 // from its status and x-gateway-* headers (plus what a route noted in the "observed" variable: the
-// requested alias, non-stream token usage, a job), and one pipelined Upstash Redis request in
-// ctx.waitUntil adds the metrics (shared/metrics.ts) and appends the audit record (audit.ts). The
-// response never waits on it; Redis being down loses this request's figures and nothing else.
+// requested alias, non-stream token usage, a job), and the isolate's observations of the last 250 ms
+// go to Upstash Redis in one pipelined request (ctx.waitUntil): metrics (shared/metrics.ts) merged by
+// field, and one audit record each (audit.ts). The response never waits on it; Redis being down
+// loses those figures and nothing else.
 // Labels are bounded: a model label only for aliases of the config, a tenant label only for tenants
 // the config names (API_KEYS, tenants.overrides); everything else is "other".
 import type { Context } from "hono";
@@ -186,30 +187,83 @@ function errorCode(body: string | undefined): string | undefined {
 
 let lastWarnedAt = 0;
 
-/** Writes the request's metrics and audit record in one pipelined Redis request; never throws. */
+/** How long an observation may wait so that one Redis request carries many (this isolate's, merged). */
+const FLUSH_DELAY_MS = 250;
+/** A flush starts at once when this many audit records wait. */
+const FLUSH_RECORDS = 200;
+
+/**
+ * This isolate's observations not yet written: counter increments merged by field, audit records and
+ * finished jobs. Each request's waitUntil holds the promise of the flush that will carry its
+ * observation, so the runtime keeps the isolate alive until it is written.
+ */
+class PendingObservations {
+  private increments = new Map<string, number>();
+  private records: AuditRecord[] = [];
+  private jobs: Array<{ id: string; field: string }> = [];
+  private flushing: Promise<void> | undefined;
+  private release: (() => void) | undefined;
+
+  add(facts: RequestFacts, record: AuditRecord): void {
+    for (const { field, by } of facts.increments) this.increments.set(field, (this.increments.get(field) ?? 0) + by);
+    this.records.push(record);
+    if (facts.job) this.jobs.push({ id: facts.job.id, field: counterIncrement(METRIC_FAMILIES.jobs, { kind: facts.job.kind, state: facts.job.state }).field });
+  }
+
+  /** The flush that will write what is pending now (started after FLUSH_DELAY_MS, or at once when many records wait). */
+  flush(env: AuditEnv, log: Logger | undefined): Promise<void> {
+    if (!this.flushing) {
+      const delay = new Promise<void>((resolve) => {
+        this.release = resolve;
+        setTimeout(resolve, FLUSH_DELAY_MS);
+      });
+      this.flushing = delay.then(() => this.write(env, log));
+    }
+    if (this.records.length >= FLUSH_RECORDS) this.release?.();
+    return this.flushing;
+  }
+
+  private async write(env: AuditEnv, log: Logger | undefined): Promise<void> {
+    const increments = this.increments;
+    const records = this.records;
+    const jobs = this.jobs;
+    this.increments = new Map();
+    this.records = [];
+    this.jobs = [];
+    this.flushing = undefined;
+    this.release = undefined;
+    const written = await timed(WRITE_BUDGET_MS, async () => {
+      const redis = edgeRedis(env);
+      const prefix = edgeKeyPrefix(env);
+      const hash = metricsHashKey(prefix);
+      const pipeline = redis.pipeline();
+      for (const [field, by] of increments) {
+        if (Number.isInteger(by)) pipeline.hincrby(hash, field, by);
+        else pipeline.hincrbyfloat(hash, field, by);
+      }
+      for (const job of jobs) pipeline.eval(COUNT_ONCE, [`${prefix}metrics:job-finished:${job.id}`, hash], [job.field, String(JOB_SEEN_TTL_SECONDS)]);
+      const trim = { trim: { type: "MAXLEN", comparison: "~", threshold: auditMaxLen(env) } } as const;
+      for (const record of records) pipeline.xadd(auditStreamKey(env), "*", auditFields(record), trim);
+      await pipeline.exec();
+    });
+    if (!written.ok && Date.now() - lastWarnedAt > WARN_INTERVAL_MS) {
+      lastWarnedAt = Date.now();
+      log?.warn("metrics and audit not written (Redis unavailable); further failures muted for 10 s", { reason: written.reason, records: records.length, ...(written.error ? { error: written.error } : {}) });
+    }
+  }
+}
+
+const pending = new PendingObservations();
+
+/**
+ * Queues the request's metrics and audit record for this isolate's next write (one pipelined Redis
+ * request for every observation of the last FLUSH_DELAY_MS); resolves once it is written or given up. Never throws.
+ */
 export async function writeObservation(env: AuditEnv, facts: RequestFacts, log: Logger | undefined): Promise<void> {
   const [keyId, body] = await Promise.all([auditKeyId(facts.storedKeyId, facts.presentedKey), facts.errorBody]);
   const code = errorCode(body);
-  const record: AuditRecord = { ...facts.record, keyId, ...(code ? { code } : {}) };
-  const written = await timed(WRITE_BUDGET_MS, async () => {
-    const redis = edgeRedis(env);
-    const hash = metricsHashKey(edgeKeyPrefix(env));
-    const pipeline = redis.pipeline();
-    for (const { field, by } of facts.increments) {
-      if (Number.isInteger(by)) pipeline.hincrby(hash, field, by);
-      else pipeline.hincrbyfloat(hash, field, by);
-    }
-    if (facts.job) {
-      const field = counterIncrement(METRIC_FAMILIES.jobs, { kind: facts.job.kind, state: facts.job.state }).field;
-      pipeline.eval(COUNT_ONCE, [`${edgeKeyPrefix(env)}metrics:job-finished:${facts.job.id}`, hash], [field, String(JOB_SEEN_TTL_SECONDS)]);
-    }
-    pipeline.xadd(auditStreamKey(env), "*", auditFields(record), { trim: { type: "MAXLEN", comparison: "~", threshold: auditMaxLen(env) } });
-    await pipeline.exec();
-  });
-  if (!written.ok && Date.now() - lastWarnedAt > WARN_INTERVAL_MS) {
-    lastWarnedAt = Date.now();
-    log?.warn("metrics and audit not written (Redis unavailable); further failures muted for 10 s", { reason: written.reason, ...(written.error ? { error: written.error } : {}) });
-  }
+  pending.add(facts, { ...facts.record, keyId, ...(code ? { code } : {}) });
+  await pending.flush(env, log);
 }
 
 /** The /v1 middleware: observe every request once its response is built. */
