@@ -124,7 +124,9 @@ describe("cache fail-open through the whole stack", () => {
 
     expect((await untilHit(stored, "a HIT on the entry stored before the outage")).cache).toMatch(/^HIT; kind=exact/);
     const after = question("Which planet has the most moons?");
-    expect((await chat(after)).cache).toMatch(/^MISS; reason=(no_match|verifier_rejected)$/);
+    // Redis is back: a new question misses for a reason of its own (never redis_*; under load the
+    // vector query may run out of its budget), and its answer is stored and hit.
+    expect((await chat(after)).cache).toMatch(/^MISS; reason=(?!redis_)/);
     expect((await untilHit(after, "a HIT on an entry stored after the outage")).status).toBe(200);
   });
 
