@@ -5,14 +5,10 @@
 // queries (it runs in this process), and a HIT vs a MISS when the simulated provider takes 1 s.
 // Run: `npx tsx bench/cache-edge.bench.ts`.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseDotenv } from "../dev/dev-vars";
 import { embed, recordEmbeddingTimes } from "../dev/embedder";
-import { deleteKeysWithPrefix } from "../dev/redis-server";
-import { startStack, type Stack } from "../dev/stack";
+import type { Stack } from "../dev/stack";
+import { withDevStack } from "./support/dev-stack";
 import { fixed, formatTable, summarize, type LatencySummary } from "./support/stats";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -174,32 +170,11 @@ function report(rows: Row[], { alone: embedding, inStandIn }: Embedding): void {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "llm-edge-cache-bench-"));
-  const wranglerLog = join(dataDir, "wrangler.log");
-  const keyPrefix = `bench-cache-${randomUUID().slice(0, 8)}:`;
-  const vars = {
-    ...parseDotenv(readFileSync(join(ROOT, ".dev.vars.example"), "utf8")),
-    API_KEYS: `${API_KEY}=bench-cache`,
-    REDIS_KEY_PREFIX: keyPrefix,
-  };
-  let stack: Stack | undefined;
-  try {
-    stack = await startStack({
-      root: ROOT,
-      ports: { edge: 0, sim: 0, redisBridge: 0, vector: 0, redis: Number(process.env.REDIS_PORT ?? 6379) },
-      vars,
-      dataDir,
-      wranglerOutput: wranglerLog,
-      readyTimeoutMs: 180_000,
-    });
+  await withDevStack(ROOT, { name: "bench-cache", apiKeys: `${API_KEY}=bench-cache`, readyTimeoutMs: 180_000 }, async ({ stack }) => {
     console.log(`cache latency through the edge (wrangler dev, 127.0.0.1), ${ROWS} requests per row, ${SLOW_ROWS} for the ${SLOW_PROVIDER_MS} ms rows`);
     const { rows, embedding } = await measure(stack);
     report(rows, embedding);
-  } finally {
-    await stack?.stop();
-    if (stack) await deleteKeysWithPrefix(stack.urls.redis, keyPrefix);
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().then(

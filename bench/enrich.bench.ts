@@ -4,17 +4,13 @@
 // transient upstream error on their first attempt (each has its own summary model, which the
 // simulator fails once with a 503) and are retried after their backoff. Prints records per minute, intake → result-stored latency p50/p99,
 // and the counts: processed, retried, dead-lettered, duplicated (must be 0), lost (must be 0).
-import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Redis } from "@upstash/redis";
-import { parseDotenv } from "../dev/dev-vars";
-import { deleteKeysWithPrefix } from "../dev/redis-server";
-import { startStack, type Stack } from "../dev/stack";
+import type { Stack } from "../dev/stack";
 import { DEV_CONFIG_INPUT } from "../shared/dev-config";
 import { DEFAULT_ENRICH_TEMPLATE } from "../shared/enrich-config";
+import { withDevStack } from "./support/dev-stack";
 import { fixed, formatTable, summarize } from "./support/stats";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -170,30 +166,9 @@ async function measure(stack: Stack, prefix: string, wranglerLog: string): Promi
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "llm-edge-enrich-bench-"));
-  const keyPrefix = `bench-enrich-${randomUUID().slice(0, 8)}:`;
-  const vars = {
-    ...parseDotenv(readFileSync(join(ROOT, ".dev.vars.example"), "utf8")),
-    API_KEYS: `${API_KEY}=${TENANT}`,
-    PLATFORM_CONFIG: JSON.stringify(CONFIG),
-    REDIS_KEY_PREFIX: keyPrefix,
-  };
-  let stack: Stack | undefined;
-  try {
-    stack = await startStack({
-      root: ROOT,
-      ports: { edge: 0, sim: 0, redisBridge: 0, vector: 0, redis: Number(process.env.REDIS_PORT ?? 6379) },
-      vars,
-      dataDir,
-      wranglerOutput: join(dataDir, "wrangler.log"),
-      readyTimeoutMs: 90_000,
-    });
-    await measure(stack, keyPrefix, join(dataDir, "wrangler.log"));
-  } finally {
-    await stack?.stop();
-    if (stack) await deleteKeysWithPrefix(stack.urls.redis, keyPrefix);
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  await withDevStack(ROOT, { name: "bench-enrich", apiKeys: `${API_KEY}=${TENANT}`, platformConfig: CONFIG, readyTimeoutMs: 90_000 }, ({ stack, keyPrefix, wranglerLog }) =>
+    measure(stack, keyPrefix, wranglerLog),
+  );
 }
 
 main().then(

@@ -6,14 +6,11 @@
 // upstream calls, and the workerd process's RSS before and after. Figures: docs/benchmarks.md.
 // Run: `npx tsx bench/load.bench.ts` (LOAD_DURATION_S=10 for a quick try).
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { DEV_CONFIG_INPUT } from "../shared/dev-config";
-import { parseDotenv } from "../dev/dev-vars";
-import { deleteKeysWithPrefix } from "../dev/redis-server";
-import { startStack, type Stack } from "../dev/stack";
+import type { Stack } from "../dev/stack";
+import { withDevStack } from "./support/dev-stack";
 import { fixed, formatTable, summarize } from "./support/stats";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -51,6 +48,8 @@ const LOAD_CONFIG = {
   ...DEV_CONFIG_INPUT,
   routes: { ...DEV_CONFIG_INPUT.routes, "load-cached": DEV_CONFIG_INPUT.routes!.default! },
   cache: { enabled: false, maxSemanticQueryChars: 1, models: { "load-cached": { enabled: true } } },
+  // Sized to this machine: past 64 requests in flight the edge answers 503 overloaded at once.
+  overload: { maxInFlight: Number(process.env.LOAD_MAX_IN_FLIGHT ?? 64) },
 };
 
 function pickKind(): Kind {
@@ -254,42 +253,17 @@ async function measure(stack: Stack): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`Platform load benchmark; Node ${process.version}; everything on 127.0.0.1.`);
-  const dataDir = mkdtempSync(join(tmpdir(), "llm-edge-load-"));
-  const keyPrefix = `bench-load-${randomUUID().slice(0, 8)}:`;
-  const vars = {
-    ...parseDotenv(readFileSync(join(ROOT, ".dev.vars.example"), "utf8")),
-    API_KEYS: `${API_KEY}=bench-load`,
-    REDIS_KEY_PREFIX: keyPrefix,
-    PLATFORM_CONFIG: JSON.stringify(LOAD_CONFIG),
-  };
-  let stack: Stack | undefined;
-  const stop = async (code: number) => {
-    await stack?.stop().catch(() => {});
-    if (stack) await deleteKeysWithPrefix(stack.urls.redis, keyPrefix).catch(() => {});
-    rmSync(dataDir, { recursive: true, force: true });
-    process.exit(code);
-  };
-  // Whatever happens (Ctrl-C, an overrun), wrangler dev and its workerd are stopped.
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stop(130));
-  setTimeout(() => {
-    console.error("\nload bench: still running long after its duration; stopping everything.");
-    void stop(2);
-  }, (DURATION_S + 300) * 1000).unref();
+  // Whatever happens (Ctrl-C, an overrun), wrangler dev and its workerd are stopped (withDevStack).
+  const overrun = { afterMs: (DURATION_S + 300) * 1000, message: "\nload bench: still running long after its duration; stopping everything." };
   try {
-    stack = await startStack({
-      root: ROOT,
-      ports: { edge: 0, sim: 0, redisBridge: 0, vector: 0, redis: Number(process.env.REDIS_PORT ?? 6379) },
-      vars,
-      dataDir,
-      wranglerOutput: join(dataDir, "wrangler.log"),
-      readyTimeoutMs: 90_000,
-    });
-    await measure(stack);
-    await stop(0);
+    await withDevStack(ROOT, { name: "bench-load", apiKeys: `${API_KEY}=bench-load`, platformConfig: LOAD_CONFIG, readyTimeoutMs: 90_000, overrun }, ({ stack }) =>
+      measure(stack),
+    );
   } catch (error) {
     console.error(`load bench failed: ${(error as Error).stack ?? String(error)}`);
-    await stop(1);
+    process.exit(1);
   }
+  process.exit(0);
 }
 
 await main();
