@@ -56,6 +56,18 @@ export type Route = z.infer<typeof RouteSchema>;
 export const PriceSchema = z.object({ input: z.number().min(0), output: z.number().min(0) });
 export type Price = z.infer<typeof PriceSchema>;
 
+/**
+ * Load shedding at the edge: while this many requests are in flight in one isolate (until each
+ * response starts), a new /v1 request is answered at once with 503 `overloaded` and Retry-After,
+ * instead of joining a queue whose latency only grows. Requests waiting on a slow provider hold
+ * no CPU, so size it to what one isolate sustains for your traffic (the local 2-core stack: ~64).
+ */
+export const OverloadConfigSchema = z.object({
+  maxInFlight: z.number().int().positive().default(1_000),
+  retryAfterSeconds: z.number().int().positive().max(60).default(1),
+});
+export type OverloadConfig = z.infer<typeof OverloadConfigSchema>;
+
 export const PlatformConfigSchema = z
   .object({
     providers: z.record(z.string(), ProviderSchema),
@@ -69,6 +81,7 @@ export const PlatformConfigSchema = z
     tenants: TenantsConfigSchema.prefault({}),
     /** CORS for browser frontends (off until origins are listed). */
     cors: CorsConfigSchema.prefault({}),
+    overload: OverloadConfigSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     for (const [alias, route] of Object.entries(config.routes)) {

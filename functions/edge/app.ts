@@ -5,6 +5,7 @@ import { requireApiKey } from "./auth";
 import { corsMiddleware } from "./cors";
 import { healthRoute } from "./health";
 import { observeRequests } from "./observe";
+import { shedOverload } from "./overload";
 import { enforceLimits } from "./limits/middleware";
 import { adminRoutes } from "./routes/admin";
 import { cacheRoutes } from "./routes/cache";
@@ -53,6 +54,8 @@ app.route("/metrics", metricsRoute);
 
 // Metrics and the audit record of every /v1 request (admin calls included), written in the background.
 app.use("/v1/*", observeRequests);
+// Past capacity, a fast 503 with Retry-After (functions/edge/overload.ts) before any other work.
+app.use("/v1/*", shedOverload);
 
 // The admin API has its own key (ADMIN_API_KEY); registered before the tenant-key middleware.
 app.route("/v1/admin", adminRoutes);
