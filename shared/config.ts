@@ -135,6 +135,20 @@ function parseUncached(raw: unknown): PlatformConfig | ConfigError {
   return result.data;
 }
 
+/**
+ * The platform config for a Worker that can work without it (it only skips work the config switches
+ * off): undefined, after `onInvalid` (log the problems), when PLATFORM_CONFIG is invalid.
+ */
+export function optionalPlatformConfig(raw: unknown, onInvalid: (error: ConfigError) => void): PlatformConfig | undefined {
+  try {
+    return parsePlatformConfig(raw);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    onInvalid(error);
+    return undefined;
+  }
+}
+
 /** The id of a target in headers, breakers and overrides: "<provider>/<model>". */
 export function targetId(target: Pick<Target, "provider" | "model">): string {
   return `${target.provider}/${target.model}`;

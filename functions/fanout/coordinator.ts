@@ -3,7 +3,7 @@
 // each change) runs the driver loop, and every task call goes through the shared pipeline — or, for a
 // task that is a job, through a child coordinator that reports its end back to this one.
 import { DurableObject } from "cloudflare:workers";
-import { createLogger, loggedCall, rpcLogger, type CacheRpc, type GatewayRpc, type GuardrailRpc, type PipelineServices } from "@llm-edge/shared";
+import { createLogger, loggedCall, optionalPlatformConfig, rpcLogger, type CacheRpc, type GatewayRpc, type GuardrailRpc, type PipelineServices } from "@llm-edge/shared";
 import { isTerminalJobStatus, type JobEvent, type JobSpec, type JobStatus, type JobView } from "@llm-edge/shared/jobs";
 import { JobDriver } from "./driver";
 import { childJobId, runChildCall } from "./child-call";
@@ -49,7 +49,9 @@ export class JobCoordinator extends DurableObject<Env> {
         const job = this.store.job()!;
         if (task.child) return this.runChild(job, { ...task, child: task.child }, signal);
         const log = rpcLogger(taskLogger, job.traceparent, "task");
-        return loggedCall(log, () => runTaskCall(services, { tenant: job.tenant, jobId: job.id, traceparent: job.traceparent, task, signal, background: (work) => ctx.waitUntil(work) }), (outcome) => ({
+        const config = optionalPlatformConfig(env.PLATFORM_CONFIG, (error) => log.error("invalid PLATFORM_CONFIG: every pipeline step asks its Worker", { problems: error.message }));
+        const call = { tenant: job.tenant, jobId: job.id, traceparent: job.traceparent, task, signal, background: (work: Promise<unknown>) => ctx.waitUntil(work), ...(config ? { config } : {}) };
+        return loggedCall(log, () => runTaskCall(services, call), (outcome) => ({
           tenant: job.tenant,
           jobId: job.id,
           taskId: task.id,

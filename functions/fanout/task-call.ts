@@ -3,7 +3,7 @@
 // key job/task/attempt; an abort (cancel, timeout, a `first` winner) stops waiting for the answer.
 // A guardrail escalation comes back as a held outcome with its review id; the attempt after an
 // approved input review carries that id, so the guardrail lets the request through once.
-import { runPipeline, type ChatCallInput, type GatewayRpc, type PipelineServices, type RpcContext } from "@llm-edge/shared";
+import { runPipeline, type ChatCallInput, type GatewayRpc, type PipelineInput, type PipelineServices, type RpcContext } from "@llm-edge/shared";
 import type { TaskOutcome } from "./engine";
 import type { TaskRow } from "./rows";
 
@@ -15,6 +15,8 @@ export interface TaskCallInput {
   signal: AbortSignal;
   /** Work that must outlive the call (cache store): the Durable Object's ctx.waitUntil. */
   background(work: Promise<unknown>): void;
+  /** The platform config, so the pipeline skips the guardrail and cache calls it switches off (as at the edge). */
+  config?: PipelineInput["config"];
 }
 
 /** The key the gateway sends upstream as Idempotency-Key for this attempt. */
@@ -54,7 +56,13 @@ export async function runTaskCall(services: PipelineServices, input: TaskCallInp
   const { task } = input;
   const guarded: PipelineServices = { ...services, gateway: withIdempotencyKey(services.gateway, idempotencyKey(input.jobId, task.id, task.attempt)) };
   const reviewId = task.review?.status === "approved" ? task.review.id : undefined;
-  const pipelineInput = { tenant: input.tenant, request: { ...task.request, stream: false }, traceparent: input.traceparent, ...(reviewId ? { reviewId } : {}) };
+  const pipelineInput: PipelineInput = {
+    tenant: input.tenant,
+    request: { ...task.request, stream: false },
+    traceparent: input.traceparent,
+    ...(reviewId ? { reviewId } : {}),
+    ...(input.config ? { config: input.config } : {}),
+  };
   const call = runPipeline(guarded, pipelineInput, input.background).then((result): TaskOutcome => {
     const costUsd = result.meta.call?.costUsd ?? 0;
     if (!result.ok && result.error.error.code === "review_pending" && result.meta.reviewId) {

@@ -67,6 +67,30 @@ describe("traces across Workers", () => {
   });
 });
 
+describe("steps the config switches off", () => {
+  it("a chat request and a job's task on a model whose guardrails are off call neither the guardrail nor the (disabled) cache", async () => {
+    const response = await chat(ask("t-guard-off", `Plain ${NONCE}`));
+    expect(response.status).toBe(200);
+    const chatTrace = response.headers.get("x-gateway-trace-id")!;
+    const created = await fetch(`${stack.edgeUrl}/v1/jobs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ kind: "fanout", branches: [{ model: "t-guard-off", messages: [{ role: "user", content: `Plain job ${NONCE}` }] }] }),
+    });
+    expect(created.status).toBe(202);
+    const jobTrace = created.headers.get("x-gateway-trace-id")!;
+    const { id } = (await created.json()) as { id: string };
+    expect((await finishedJob(id)).status).toBe("succeeded");
+    await waitFor(async () => traceLines(jobTrace).some((line) => line.worker === "fanout" && line.rpc === "task"), 10_000, "the coordinator's task line");
+    for (const traceId of [chatTrace, jobTrace]) {
+      const workers = workersOf(traceLines(traceId));
+      expect(workers.has("gateway")).toBe(true);
+      expect(workers.has("guardrail")).toBe(false);
+      expect(workers.has("cache")).toBe(false);
+    }
+  });
+});
+
 describe("logs carry no secrets and no raw PII", () => {
   it("an email, a card number and a provider key sent through every Worker (and echoed back) never reach the log", async () => {
     const email = `jane.${NONCE}@example.com`;
