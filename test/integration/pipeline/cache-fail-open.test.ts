@@ -1,5 +1,6 @@
 // The semantic cache fails open through the whole stack: with the Redis REST bridge or the Vector
-// server stopped mid-run, chat requests are still answered 200 and x-gateway-cache says why; once the
+// server stopped mid-run, chat requests are still answered 200 and x-gateway-cache says why (and
+// /metrics, whose counters live in Redis, still answers and says the store is unavailable); once the
 // stand-in is back on its port, hits come back. Runs on a stack of its own (the shared one cannot stop
 // single stand-ins): the stand-ins, `wrangler dev` on a free port, the dev config (cache on by default).
 import { randomUUID } from "node:crypto";
@@ -118,6 +119,11 @@ describe("cache fail-open through the whole stack", () => {
       const fresh = await chat(question("Name a river in Scotland"));
       expect(fresh.status).toBe(200);
       expect(fresh.cache).toMatch(/^MISS; reason=redis_(unavailable|timeout)$/);
+      // /metrics reads its counters from Redis too: it still answers, and says what is missing.
+      const scrape = await fetch(`${edgeUrl}/metrics`, { headers: { authorization: `Bearer ${standIns!.vars.METRICS_TOKEN}` } });
+      expect(scrape.status).toBe(200);
+      expect(scrape.headers.get("x-metrics-store")).toBe("unavailable");
+      expect(await scrape.text()).toMatch(/^# metrics store unavailable/m);
     } finally {
       await bridge.start();
     }
