@@ -22,6 +22,7 @@ import {
   type PipelineResult,
   type PlatformConfig,
 } from "@llm-edge/shared";
+import { answerFigures, type AnswerFigures } from "./answer-figures";
 import { auditFields, auditKeyId, auditMaxLen, auditStreamKey, type AuditEnv, type AuditRecord } from "./audit";
 import { parseApiKeys } from "./auth";
 import { edgeConfig } from "./config";
@@ -93,6 +94,8 @@ export interface RequestFacts {
   storedKeyId?: string;
   presentedKey?: string;
   errorBody?: Promise<string | undefined>;
+  /** A streamed answer's tokens and cost, read from a copy of the stream as it reaches the client. */
+  streamFigures?: { labels: { model: string; tenant: string }; figures: Promise<AnswerFigures | undefined> };
 }
 
 function numberHeader(headers: Headers, name: string): number | undefined {
@@ -171,7 +174,36 @@ export function requestFacts(c: Context<EdgeEnv>, started: number): RequestFacts
     ...(storedKeyId ? { storedKeyId } : {}),
     ...(bearer ? { presentedKey: bearer } : {}),
     ...(response.status >= 400 && (headers.get("content-type") ?? "").includes("json") ? { errorBody: response.clone().text().catch(() => undefined) } : {}),
+    ...(observed.stream && response.status === 200 && response.body
+      ? {
+          streamFigures: {
+            labels: { model, tenant: tenantLabel(tenant, config, c.env.API_KEYS) },
+            figures: response
+              .clone()
+              .text()
+              .then((text) => answerFigures(headers, text))
+              .catch(() => undefined),
+          },
+        }
+      : {}),
   };
+}
+
+/** The metrics and audit fields of a streamed answer's figures. */
+function streamedFacts(labels: { model: string; tenant: string }, figures: AnswerFigures): { increments: MetricIncrement[]; record: Partial<AuditRecord> } {
+  const { tokens, cost } = METRIC_FAMILIES;
+  const increments: MetricIncrement[] = [];
+  const record: Partial<AuditRecord> = {};
+  if (figures.usage) {
+    increments.push(counterIncrement(tokens, { model: labels.model, direction: "input" }, figures.usage.prompt_tokens));
+    if (figures.usage.completion_tokens) increments.push(counterIncrement(tokens, { model: labels.model, direction: "output" }, figures.usage.completion_tokens));
+    Object.assign(record, { tokensIn: String(figures.usage.prompt_tokens), tokensOut: String(figures.usage.completion_tokens) });
+  }
+  if (figures.costUsd) {
+    increments.push(counterIncrement(cost, labels, figures.costUsd));
+    record.costUsd = figures.costUsd.toFixed(8);
+  }
+  return { increments, record };
 }
 
 /** The OpenAI error code of an error body, when it has one. */
@@ -260,9 +292,10 @@ const pending = new PendingObservations();
  * request for every observation of the last FLUSH_DELAY_MS); resolves once it is written or given up. Never throws.
  */
 export async function writeObservation(env: AuditEnv, facts: RequestFacts, log: Logger | undefined): Promise<void> {
-  const [keyId, body] = await Promise.all([auditKeyId(facts.storedKeyId, facts.presentedKey), facts.errorBody]);
+  const [keyId, body, figures] = await Promise.all([auditKeyId(facts.storedKeyId, facts.presentedKey), facts.errorBody, facts.streamFigures?.figures]);
   const code = errorCode(body);
-  pending.add(facts, { ...facts.record, keyId, ...(code ? { code } : {}) });
+  const streamed = facts.streamFigures && figures ? streamedFacts(facts.streamFigures.labels, figures) : undefined;
+  pending.add({ ...facts, increments: [...facts.increments, ...(streamed?.increments ?? [])] }, { ...facts.record, ...streamed?.record, keyId, ...(code ? { code } : {}) });
   await pending.flush(env, log);
 }
 

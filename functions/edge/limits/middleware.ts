@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { errorResponse, type Logger } from "@llm-edge/shared";
 import type { Redis } from "@upstash/redis/cloudflare";
+import { answerFigures } from "../answer-figures";
 import { edgeConfig } from "../config";
 import type { EdgeEnv } from "../types";
 import { checkBudget, recordSpend, type BudgetVerdict } from "./budget";
@@ -45,25 +46,11 @@ async function runChecks(redis: Redis, prefix: string, plan: LimitPlan, tenant: 
   return { states, budget };
 }
 
-function lastNumber(text: string, pattern: RegExp): number | undefined {
-  let found: string | undefined;
-  for (const match of text.matchAll(pattern)) found = match[1];
-  return found === undefined ? undefined : Number(found);
-}
-
-/** The cost of a finished answer: the x-gateway-cost-usd header, else the stream's closing cost comment. */
-function answerCost(response: Response, text: string): number | undefined {
-  const header = response.headers.get("x-gateway-cost-usd");
-  if (header !== null) return Number(header);
-  return lastNumber(text, /x-gateway-cost-usd=([0-9.]+)/g);
-}
-
 /** Reads a finished answer (JSON or SSE) for its tokens and cost and adds them to the tenant's windows and budgets. */
 async function account(response: Response, redis: Redis, prefix: string, plan: LimitPlan, tenant: string, log: Logger): Promise<void> {
   try {
-    const text = await response.text();
-    const costUsd = answerCost(response, text);
-    const tokens = lastNumber(text, /"total_tokens"\s*:\s*(\d+)/g) ?? 0;
+    const { usage, costUsd } = answerFigures(response.headers, await response.text());
+    const tokens = usage?.total_tokens ?? 0;
     await Promise.all([
       ...plan.tokenWindows.map((subject) => spendTokens(redis, prefix, subject, tokens)),
       plan.budget && costUsd ? recordSpend(redis, prefix, tenant, costUsd) : undefined,

@@ -57,6 +57,24 @@ describe("GET /metrics", () => {
     expect(await simCalls("t-obs-a")).toEqual({ "t-obs-a": n });
   });
 
+  it("counts a streamed answer's tokens and cost (its usage chunk and closing cost comment) in the metrics and its audit record", async () => {
+    const tokensIn = 'llm_edge_tokens_total{model="t-obs",direction="input"}';
+    const costOf = 'llm_edge_cost_usd_total{model="t-obs",tenant="tenant-a"}';
+    const before = await metrics();
+    const response = await chat(ask("t-obs", `Stream me ${NONCE}`, { stream: true, stream_options: { include_usage: true } }));
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(body).toContain("x-gateway-cost-usd=");
+    const traceId = response.headers.get("x-gateway-trace-id")!;
+    const after = await metricsUntil((samples) => value(samples, costOf) > value(before, costOf), "the streamed answer's cost");
+    expect(value(after, tokensIn) - value(before, tokensIn)).toBeGreaterThan(0);
+    let records: Array<Record<string, string>> = [];
+    await waitFor(async () => (records = await auditRecords(traceId)).length > 0, 10_000, "the audit record");
+    expect(records[0]).toMatchObject({ model: "t-obs", stream: "true" });
+    expect(Number(records[0]!.tokensIn)).toBeGreaterThan(0);
+    expect(Number(records[0]!.costUsd)).toBeGreaterThan(0);
+  });
+
   it("counts a cache miss then a hit", async () => {
     const before = await metrics();
     const body = ask("t-obs-cache", `Cache me ${NONCE}`);
