@@ -15,6 +15,21 @@ function workersOf(lines: LogLine[]): Set<string> {
   return new Set(lines.map((line) => String(line.worker)));
 }
 
+/** Runs a one-branch fan-out job to success; returns its id and trace id once the coordinator's task line is logged. */
+async function tracedJob(model: string, content: string): Promise<{ id: string; traceId: string }> {
+  const response = await fetch(`${stack.edgeUrl}/v1/jobs`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ kind: "fanout", branches: [{ model, messages: [{ role: "user", content }] }] }),
+  });
+  expect(response.status).toBe(202);
+  const traceId = response.headers.get("x-gateway-trace-id")!;
+  const { id } = (await response.json()) as { id: string };
+  expect((await finishedJob(id)).status).toBe("succeeded");
+  await waitFor(async () => traceLines(traceId).some((line) => line.worker === "fanout" && line.rpc === "task"), 10_000, "the coordinator's task line");
+  return { id, traceId };
+}
+
 describe("traces across Workers", () => {
   it("one chat request: edge, guardrail, cache and gateway log JSON lines with the response's trace id", async () => {
     const response = await chat(ask("t-obs-cache", `Trace me ${NONCE}`));
@@ -49,16 +64,7 @@ describe("traces across Workers", () => {
   });
 
   it("a job: the fan-out Worker, its coordinator's task calls and the Workers they reach log the job's trace id", async () => {
-    const response = await fetch(`${stack.edgeUrl}/v1/jobs`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ kind: "fanout", branches: [{ model: "t-obs-job", messages: [{ role: "user", content: `Job trace ${NONCE}` }] }] }),
-    });
-    expect(response.status).toBe(202);
-    const traceId = response.headers.get("x-gateway-trace-id")!;
-    const { id } = (await response.json()) as { id: string };
-    expect((await finishedJob(id)).status).toBe("succeeded");
-    await waitFor(async () => traceLines(traceId).some((line) => line.worker === "fanout" && line.rpc === "task"), 10_000, "the coordinator's task line");
+    const { id, traceId } = await tracedJob("t-obs-job", `Job trace ${NONCE}`);
     const lines = traceLines(traceId);
     expect([...workersOf(lines)]).toEqual(expect.arrayContaining(["edge", "fanout", "guardrail", "gateway"]));
     expect(lines.find((line) => line.rpc === "createJob")).toMatchObject({ jobId: id, kind: "fanout" });
@@ -72,16 +78,7 @@ describe("steps the config switches off", () => {
     const response = await chat(ask("t-guard-off", `Plain ${NONCE}`));
     expect(response.status).toBe(200);
     const chatTrace = response.headers.get("x-gateway-trace-id")!;
-    const created = await fetch(`${stack.edgeUrl}/v1/jobs`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ kind: "fanout", branches: [{ model: "t-guard-off", messages: [{ role: "user", content: `Plain job ${NONCE}` }] }] }),
-    });
-    expect(created.status).toBe(202);
-    const jobTrace = created.headers.get("x-gateway-trace-id")!;
-    const { id } = (await created.json()) as { id: string };
-    expect((await finishedJob(id)).status).toBe("succeeded");
-    await waitFor(async () => traceLines(jobTrace).some((line) => line.worker === "fanout" && line.rpc === "task"), 10_000, "the coordinator's task line");
+    const { traceId: jobTrace } = await tracedJob("t-guard-off", `Plain job ${NONCE}`);
     for (const traceId of [chatTrace, jobTrace]) {
       const workers = workersOf(traceLines(traceId));
       expect(workers.has("gateway")).toBe(true);
