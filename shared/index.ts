@@ -17,3 +17,4 @@ export * from "./sse";
 export * from "./tenants";
 export * from "./trace";
 export * from "./upstash";
+export * from "./spend";

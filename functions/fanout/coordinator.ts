@@ -3,7 +3,7 @@
 // each change) runs the driver loop, and every task call goes through the shared pipeline — or, for a
 // task that is a job, through a child coordinator that reports its end back to this one.
 import { DurableObject } from "cloudflare:workers";
-import { createLogger, loggedCall, optionalPlatformConfig, rpcLogger, type CacheRpc, type GatewayRpc, type GuardrailRpc, type PipelineServices } from "@llm-edge/shared";
+import { createLogger, edgeKeyPrefix, loggedCall, optionalPlatformConfig, recordSpend, redisFromEnv, rpcLogger, type Logger, type CacheRpc, type GatewayRpc, type GuardrailRpc, type PipelineServices } from "@llm-edge/shared";
 import { isTerminalJobStatus, type JobEvent, type JobSpec, type JobStatus, type JobView } from "@llm-edge/shared/jobs";
 import { JobDriver } from "./driver";
 import { childJobId, runChildCall } from "./child-call";
@@ -51,7 +51,12 @@ export class JobCoordinator extends DurableObject<Env> {
         const log = rpcLogger(taskLogger, job.traceparent, "task");
         const config = optionalPlatformConfig(env.PLATFORM_CONFIG, (error) => log.error("invalid PLATFORM_CONFIG: every pipeline step asks its Worker", { problems: error.message }));
         const call = { tenant: job.tenant, jobId: job.id, traceparent: job.traceparent, task, signal, background: (work: Promise<unknown>) => ctx.waitUntil(work), ...(config ? { config } : {}) };
-        return loggedCall(log, () => runTaskCall(services, call), (outcome) => ({
+        const spent = runTaskCall(services, call).then((outcome) => {
+          // The tenant's spend budget counts what jobs cost too (the edge checks it before the next request).
+          if (outcome.costUsd) ctx.waitUntil(this.recordSpend(job.tenant, outcome.costUsd, log));
+          return outcome;
+        });
+        return loggedCall(log, () => spent, (outcome) => ({
           tenant: job.tenant,
           jobId: job.id,
           taskId: task.id,
@@ -96,6 +101,15 @@ export class JobCoordinator extends DurableObject<Env> {
   view(tenant: string): JobView | undefined {
     const job = this.store.job();
     return job && job.tenant === tenant ? jobView(job, this.store.tasks()) : undefined;
+  }
+
+  /** Adds a task call's cost to the tenant's daily and monthly spend (shared/spend.ts); a Redis failure is logged, never fatal. */
+  private async recordSpend(tenant: string, costUsd: number, log: Logger): Promise<void> {
+    try {
+      await recordSpend(redisFromEnv(this.env), edgeKeyPrefix(this.env), tenant, costUsd);
+    } catch (error) {
+      log.warn("job spend not recorded", { tenant, costUsd, error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   /** Events after `afterId`; waits up to `waitMs` for new ones while the job has not ended. */

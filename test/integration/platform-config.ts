@@ -67,12 +67,15 @@ export const TEST_PLATFORM_CONFIG = {
     overrides: {
       "it-limits": { requests: { limit: 3, windowSeconds: 2 } },
       "it-budget": { budget: { dailyUsd: 0.05 } },
+      "it-budget-job": { budget: { dailyUsd: 0.05 } },
       "it-budget-stream": { budget: { dailyUsd: 0.05 }, tokens: { limit: 1_000_000, windowSeconds: 3_600 } },
     },
   },
   enrichment: ENRICH_TEST_CONFIG,
-  // The cache is off for every route but t-cache, so the gateway tests see every upstream call.
-  cache: { enabled: false, models: { "t-cache": { enabled: true }, "t-obs-cache": { enabled: true } } },
+  // The cache is off for every route but t-cache, so the gateway tests see every upstream call. These
+  // tests assert what is cached and hit, not the lookup's time budget (the fail-open tests run the
+  // default budget on a stack of their own), so a busy test machine gets 1 s per lookup.
+  cache: { enabled: false, models: { "t-cache": { enabled: true }, "t-obs-cache": { enabled: true } }, budgets: { lookupMs: 1_000 } },
   guardrails: {
     policies: {
       strict: { denyList: ["project-zeus"], topics: { weapons: ["bioweapon"] } },

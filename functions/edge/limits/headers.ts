@@ -1,8 +1,7 @@
 // How limits show to clients, after OpenAI's API: x-ratelimit-{limit,remaining,reset}-{requests,tokens}
 // headers (reset as "1s", "6m0s"), and 429s with Retry-After and code rate_limit_exceeded or
 // insufficient_quota.
-import { GatewayError } from "@llm-edge/shared";
-import type { BudgetVerdict } from "./budget";
+import { GatewayError, type BudgetVerdict } from "@llm-edge/shared";
 import type { LimitKind, WindowState } from "./rate";
 
 /** A duration as OpenAI writes it in x-ratelimit-reset-*: "250ms", "1s", "6m0s", "1h2m3s". */

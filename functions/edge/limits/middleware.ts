@@ -5,12 +5,11 @@
 // fail-open and a warning in the log.
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { errorResponse, type Logger } from "@llm-edge/shared";
+import { checkBudget, errorResponse, recordSpend, type BudgetVerdict, type Logger } from "@llm-edge/shared";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { answerFigures } from "../answer-figures";
 import { edgeConfig } from "../config";
 import type { EdgeEnv } from "../types";
-import { checkBudget, recordSpend, type BudgetVerdict } from "./budget";
 import { budgetExceeded, rateLimitHeaders, retryAfterSeconds, windowExceeded } from "./headers";
 import { limitPlan, type LimitPlan } from "./plan";
 import { consumeRequest, peekTokens, spendTokens, type WindowState } from "./rate";

@@ -1,8 +1,7 @@
 // What a request is limited by: the tenant's settings from the config's `tenants` section (resolved
 // once per config and tenant) plus the stored key's own windows. No plan → no Redis call for limits.
-import { tenantSettings, type PlatformConfig, type ResolvedTenantSettings } from "@llm-edge/shared";
+import { tenantSettings, type BudgetLimits, type PlatformConfig, type ResolvedTenantSettings } from "@llm-edge/shared";
 import type { StoredKey } from "../types";
-import type { BudgetLimits } from "./budget";
 import type { WindowSubject } from "./rate";
 
 export interface LimitPlan {

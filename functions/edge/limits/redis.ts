@@ -18,10 +18,8 @@ export function edgeRedis(env: EdgeRedisEnv): Redis {
   return client.redis;
 }
 
-/** REDIS_KEY_PREFIX plus "edge:", the namespace of every key the edge writes. */
-export function edgeKeyPrefix(env: EdgeRedisEnv): string {
-  return `${env.REDIS_KEY_PREFIX || "llm-edge:"}edge:`;
-}
+/** REDIS_KEY_PREFIX plus "edge:", the namespace of every key the edge writes (defined in shared/spend.ts). */
+export { edgeKeyPrefix } from "@llm-edge/shared";
 
 export type Timed<T> = { ok: true; value: T } | { ok: false; reason: "timeout" | "error"; error?: string };
 

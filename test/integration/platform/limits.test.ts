@@ -1,10 +1,11 @@
 // Rate limits and budgets through the whole stack (tenants it-limits and it-budget of
 // platform-config.ts): a used-up request window answers 429 + Retry-After + x-ratelimit-* without
 // calling the provider and recovers in the next window; the gateway's cost figures fill a daily
-// budget until chat answers 429 insufficient_quota (streamed answers included, with their tokens); tenants without limits see no limit headers.
+// budget until chat answers 429 insufficient_quota (streamed answers and jobs' task calls included);
+// tenants without limits see no limit headers.
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetSim, simCalls, stack } from "../support";
-import { chatAs, pollStatus, type ErrorBody } from "./support";
+import { call, chatAs, createKey, pollStatus, type ErrorBody } from "./support";
 
 beforeEach(resetSim);
 
@@ -63,6 +64,19 @@ describe("limits through the stack", () => {
     const refused = await pollStatus(send, 429, 15_000, 50);
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as ErrorBody).error.code).toBe("insufficient_quota");
+  });
+
+  it("budget: what a job's tasks cost counts too — after an expensive job even a free call is refused", async () => {
+    const { key } = await createKey("it-budget-job");
+    const free = () => chatAs(key, "t-plat", "A free question");
+    expect((await free()).status).toBe(200);
+    const branches = [1, 2, 3].map((i) => ({ model: "t-plat-bud", messages: [{ role: "user", content: `Expensive branch ${i}` }] }));
+    const created = await call("/v1/jobs", { method: "POST", body: JSON.stringify({ kind: "fanout", branches }) }, key);
+    expect(created.status).toBe(202);
+    const refused = await pollStatus(free, 429, 15_000);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as ErrorBody).error.code).toBe("insufficient_quota");
+    expect(await simCalls("t-plat-bud-a")).toEqual({ "t-plat-bud-a": 3 });
   });
 
   it("a tenant without limits gets no limit headers", async () => {

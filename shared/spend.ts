@@ -1,6 +1,7 @@
-// Spend budgets per tenant: the gateway's cost figures (x-gateway-cost-usd, or the stream's cost
-// comment) summed in Redis per UTC day and month (`<prefix>spend:<tenant>:d:YYYY-MM-DD` and
-// `:m:YYYY-MM`, expiring after their period), checked before a spending request.
+// Spend budgets per tenant: the gateway's cost figures (x-gateway-cost-usd, the stream's cost
+// comment, a job task's cost) summed in Redis per UTC day and month (`<prefix>spend:<tenant>:d:YYYY-MM-DD`
+// and `:m:YYYY-MM`, expiring after their period). The edge checks them before a spending request and
+// adds its answers' costs; the fan-out coordinator adds what each task call cost.
 import type { Redis } from "@upstash/redis/cloudflare";
 
 export interface BudgetLimits {
@@ -45,4 +46,12 @@ export async function recordSpend(redis: Redis, prefix: string, tenant: string, 
     .incrbyfloat(keys.monthKey, costUsd)
     .expireat(keys.monthKey, Math.ceil(keys.monthEnds / 1000) + 3_600)
     .exec();
+}
+
+/**
+ * The namespace of the edge's keys (spend sums among them): REDIS_KEY_PREFIX plus "edge:". The
+ * fan-out coordinator writes job spend under the same prefix so the edge's budget checks see it.
+ */
+export function edgeKeyPrefix(env: { REDIS_KEY_PREFIX?: string }): string {
+  return `${env.REDIS_KEY_PREFIX || "llm-edge:"}edge:`;
 }
