@@ -1,24 +1,14 @@
 // The coordinator's durable state: one job row, its task rows and its event log, and the store
 // interface the engine reads and writes them through (SQLite in the Durable Object, memory in tests).
 import type { ChatCompletionRequest } from "@llm-edge/shared";
-import type { JobEvent, JobResult, JobSpec, JobStatus, Plan, TaskReview, TaskRole, TaskStatus } from "@llm-edge/shared/jobs";
+import type { JobEvent, JobResult, JobSpec, JobView, TaskReview, TaskRole, TaskStatus } from "@llm-edge/shared/jobs";
 
-export interface JobRow {
-  id: string;
+/** The stored job: what GET /v1/jobs/:id shows of it (JobView's job fields) and what only the coordinator needs. */
+export interface JobRow extends Pick<JobView, "id" | "status" | "reason" | "createdAt" | "updatedAt" | "deadlineAt" | "costUsd" | "tokens" | "result" | "plan"> {
   tenant: string;
   /** The W3C traceparent of the request that created the job; every task call continues its trace. */
   traceparent: string;
   spec: JobSpec;
-  status: JobStatus;
-  reason?: string;
-  createdAt: number;
-  updatedAt: number;
-  deadlineAt: number;
-  costUsd: number;
-  tokens: number;
-  /** Set when the job finished (or waits for approval to finish) with an answer. */
-  result?: JobResult;
-  plan?: Plan;
   /** When a job waiting for approval fails by itself. */
   approvalDeadlineAt?: number;
   approved?: boolean;
