@@ -1,6 +1,7 @@
 // The shared package: wire schemas, RPC contracts, errors, config, tracing and logging, Upstash clients.
 export * from "./cache-config";
 export * from "./cache-rpc";
+export * from "./cancellation";
 export * from "./config";
 export * from "./policies";
 export * from "./errors";

@@ -5,6 +5,7 @@
 import { cacheEnabledFor } from "./cache-config";
 import type { CacheControl } from "./cache-rpc";
 import type { PlatformConfig } from "./config";
+import { callWithCancellation } from "./cancellation";
 import { assembleCompletion, completionToSseStream } from "./completion-stream";
 import { toGatewayError } from "./errors";
 import type { ErrorBody } from "./openai";
@@ -31,6 +32,8 @@ export interface PipelineInput {
    * tenant and model then costs no call at all. Without it every step asks its Worker.
    */
   config?: Pick<PlatformConfig, "guardrails" | "cache">;
+  /** The caller gave up (a losing `first` branch, a cancelled job): no further step starts and the gateway aborts its upstream call. */
+  signal?: AbortSignal;
 }
 
 /** What happened, for the x-gateway-* headers. */
@@ -129,7 +132,9 @@ export async function runPipeline(services: PipelineServices, input: PipelineInp
     {
       name: "gateway",
       async run(state) {
-        const result = await services.gateway.chat(context, { request: state.request, tenant: input.tenant, ...(input.targetOverride ? { targetOverride: input.targetOverride } : {}) });
+        const call = { request: state.request, tenant: input.tenant, ...(input.targetOverride ? { targetOverride: input.targetOverride } : {}) };
+        const signal = input.signal;
+        const result = await (signal ? callWithCancellation(signal, (cancelled) => services.gateway.chat(context, { ...call, cancelled })) : services.gateway.chat(context, call));
         if (!result.ok) return { fail: { status: result.status, error: result.error, ...(result.retryAfterSeconds !== undefined ? { retryAfterSeconds: result.retryAfterSeconds } : {}) }, state: { ...state, call: result.meta } };
         if ("stream" in result) return { next: { ...state, call: result.meta, stream: result.stream } };
         return { next: { ...state, call: result.meta, completion: result.completion } };
@@ -157,6 +162,7 @@ export async function runPipeline(services: PipelineServices, input: PipelineInp
   const meta = (s: State): PipelineMeta => ({ cache: s.cache, guardrail: s.guardrail.join("; "), steps: [...ran], ...(s.call ? { call: s.call } : {}), ...(s.reviewId ? { reviewId: s.reviewId } : {}) });
   let hit = false;
   for (const step of steps) {
+    if (input.signal?.aborted) return { ok: false, meta: meta(state), status: 499, error: errorBody("The caller cancelled the request.", "invalid_request_error", "request_cancelled") };
     ran.push(step.name);
     let outcome: StepOutcome;
     try {

@@ -2,6 +2,7 @@
 // interfaces; callers type their service bindings with them. Argument and result types come from zod.
 import { z } from "zod";
 import type { CacheCallRpc } from "./cache-rpc";
+import type { CancelledProbe } from "./cancellation";
 import type { GuardrailCheckRpc } from "./guardrail-rpc";
 import type { JobSpec, JobStatus, JobView } from "./jobs";
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest, EmbeddingsResponse, ErrorBody, ModelList } from "./openai";
@@ -56,6 +57,8 @@ export interface ChatCallInput {
   tenant: string;
   /** Sent upstream as the Idempotency-Key header (the fan-out coordinator passes job/task/attempt). */
   idempotencyKey?: string;
+  /** The caller's cancellation (shared/cancellation.ts): when it says so, the gateway aborts the upstream call. */
+  cancelled?: CancelledProbe;
 }
 
 /** A call's result: a completion, an SSE byte stream (already committed: its first chunk arrived), or an error. */

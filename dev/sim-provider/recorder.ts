@@ -14,6 +14,8 @@ export interface LoggedCall {
   path: string;
   body: unknown;
   headers: Record<string, string>;
+  /** Set when the client went away before the answer was complete (an aborted call). */
+  clientLeft?: true;
 }
 
 function withoutCredentials(headers: IncomingHttpHeaders): Record<string, string> {
@@ -30,10 +32,11 @@ export class CallRecorder {
   private readonly logs = new Map<string, LoggedCall[]>();
   private seq = 0;
 
-  record(call: { model: string; wire: Wire; path: string; body: unknown; headers: IncomingHttpHeaders }): void {
+  /** Counts and logs a call; the returned entry may be marked later (clientLeft). */
+  record(call: { model: string; wire: Wire; path: string; body: unknown; headers: IncomingHttpHeaders }): LoggedCall {
     this.counts.set(call.model, (this.counts.get(call.model) ?? 0) + 1);
     const log = this.logs.get(call.model) ?? [];
-    log.push({
+    const entry: LoggedCall = {
       seq: ++this.seq,
       at: new Date().toISOString(),
       model: call.model,
@@ -41,9 +44,11 @@ export class CallRecorder {
       path: call.path,
       body: call.body,
       headers: withoutCredentials(call.headers),
-    });
+    };
+    log.push(entry);
     if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
     this.logs.set(call.model, log);
+    return entry;
   }
 
   calls(): Record<string, number> {

@@ -45,9 +45,7 @@ async function handleModelCall(req: IncomingMessage, res: ServerResponse, route:
   const json = parseJson(body.text);
   if (!json.ok) return sendWireError(res, route.wire, 400, "We could not parse the JSON body of your request.", requestId);
   const model = typeof json.value === "object" && json.value !== null && "model" in json.value ? json.value.model : undefined;
-  if (typeof model === "string" && model.length > 0) {
-    state.recorder.record({ model, wire: route.wire, path, body: json.value, headers: req.headers });
-  }
+  const logged = typeof model === "string" && model.length > 0 ? state.recorder.record({ model, wire: route.wire, path, body: json.value, headers: req.headers }) : undefined;
   const prepared = route.prepare(json.value);
   if (!prepared.ok) {
     sendJson(res, prepared.error.status, errorBody(route.wire, prepared.error, requestId), requestIdHeaders(requestId));
@@ -56,6 +54,7 @@ async function handleModelCall(req: IncomingMessage, res: ServerResponse, route:
   const validModel = String(model);
   const fault = state.faults.take(validModel);
   const call: CallContext = { res, wire: route.wire, model: validModel, requestId, signal: disconnectSignal(res) };
+  if (logged) call.signal.addEventListener("abort", () => (logged.clientLeft = true), { once: true });
   if (!(await runPreResponseFaults(call, fault))) return;
   const plan = await prepared.call.build({ invalidOutput: fault?.invalidOutput === true, ...(fault?.output !== undefined ? { output: fault.output } : {}), requestId });
   if (call.signal.aborted) return;

@@ -1,6 +1,7 @@
 // One attempt of one task through the shared pipeline (guardrails → cache → gateway → guardrails),
 // so a branch gets the same protection as a direct call. The gateway call carries the idempotency
-// key job/task/attempt; an abort (cancel, timeout, a `first` winner) stops waiting for the answer.
+// key job/task/attempt; an abort (cancel, timeout, a `first` winner) stops waiting for the answer
+// and aborts the upstream request (the pipeline passes the signal on to the gateway).
 // A guardrail escalation comes back as a held outcome with its review id; the attempt after an
 // approved input review carries that id, so the guardrail lets the request through once.
 import { runPipeline, type ChatCallInput, type GatewayRpc, type PipelineInput, type PipelineServices, type RpcContext } from "@llm-edge/shared";
@@ -49,8 +50,8 @@ function aborted(signal: AbortSignal): Promise<TaskOutcome> {
 /**
  * Runs a task's request through the pipeline and reports the outcome: the answer's text, tokens and
  * cost (from the gateway's CallMeta; 0 on a cache hit), or the error and whether a retry may help.
- * Guardrail blocks and escalations are not retryable. Workers RPC cannot cancel a call already sent,
- * so an abort resolves at once and the late answer is ignored by the engine.
+ * Guardrail blocks and escalations are not retryable. An abort resolves at once; the gateway aborts
+ * its upstream request, and any late answer is ignored by the engine.
  */
 export async function runTaskCall(services: PipelineServices, input: TaskCallInput): Promise<TaskOutcome> {
   const { task } = input;
@@ -60,6 +61,7 @@ export async function runTaskCall(services: PipelineServices, input: TaskCallInp
     tenant: input.tenant,
     request: { ...task.request, stream: false },
     traceparent: input.traceparent,
+    signal: input.signal,
     ...(reviewId ? { reviewId } : {}),
     ...(input.config ? { config: input.config } : {}),
   };

@@ -1,15 +1,33 @@
 // Deadlines for one upstream attempt: an AbortController that fires at a given epoch time, and the
 // idle watchdog of a committed stream (one timer per stream, not one per event).
 
-/** Aborts the returned signal at `deadline` (epoch ms); `clear()` cancels that. */
-export function abortAt(deadline: number): { signal: AbortSignal; clear(): void; fired(): boolean } {
+export interface AttemptTimer {
+  signal: AbortSignal;
+  clear(): void;
+  /** Why the signal fired: the deadline passed, or the caller cancelled; undefined while it has not. */
+  fired(): "deadline" | "cancelled" | undefined;
+}
+
+/** Aborts the returned signal at `deadline` (epoch ms) or when `caller` aborts; `clear()` stops both. */
+export function abortAt(deadline: number, caller?: AbortSignal): AttemptTimer {
   const controller = new AbortController();
-  let didFire = false;
-  const timer = setTimeout(() => {
-    didFire = true;
-    controller.abort(new Error("deadline"));
-  }, Math.max(0, deadline - Date.now()));
-  return { signal: controller.signal, clear: () => clearTimeout(timer), fired: () => didFire };
+  let why: "deadline" | "cancelled" | undefined;
+  const fire = (reason: "deadline" | "cancelled") => {
+    why ??= reason;
+    controller.abort(new Error(reason));
+  };
+  const timer = setTimeout(() => fire("deadline"), Math.max(0, deadline - Date.now()));
+  const onCancel = () => fire("cancelled");
+  if (caller?.aborted) onCancel();
+  else caller?.addEventListener("abort", onCancel, { once: true });
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener("abort", onCancel);
+    },
+    fired: () => why,
+  };
 }
 
 export class DeadlineExceeded extends Error {

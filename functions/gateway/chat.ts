@@ -19,6 +19,8 @@ export interface GatewayDeps {
   log: Logger;
   /** The invocation's ctx.waitUntil: work that outlives the call (a committed stream's pump). */
   waitUntil?: (work: Promise<unknown>) => void;
+  /** The caller's cancellation (from ChatCallInput.cancelled): aborts the upstream call. */
+  cancelled?: AbortSignal;
 }
 
 function streamCostComment(config: PlatformConfig, target: ResolvedTarget, input: ChatCallInput, end: StreamEnd, log: Logger): string | undefined {

@@ -20,7 +20,7 @@ async function attemptEmbeddings(ctx: AttemptContext, request: EmbeddingsRequest
     throw new GatewayError(`Model "${request.model}" does not support embeddings.`, { type: "invalid_request_error", param: "model", code: "model_not_supported" });
   }
   const started = Date.now();
-  const timer = abortAt(ctx.firstTokenDeadline);
+  const timer = abortAt(ctx.firstTokenDeadline, ctx.cancelled);
   const latency = () => Date.now() - started;
   try {
     const response = await sendEmbeddingsRequest(adapter, request, ctx.target, timer.signal);
@@ -29,7 +29,7 @@ async function attemptEmbeddings(ctx: AttemptContext, request: EmbeddingsRequest
     if (body === undefined) return { ok: false, failure: { kind: "protocol", message: "response body is not JSON" }, latencyMs: latency() };
     return { ok: true, value: mapResponse(body, ctx.target), latencyMs: latency() };
   } catch (error) {
-    return { ok: false, failure: thrownFailure(error, timer.fired()), latencyMs: latency() };
+    return { ok: false, failure: thrownFailure(error, timer.fired), latencyMs: latency() };
   } finally {
     timer.clear();
   }

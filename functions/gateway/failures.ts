@@ -10,7 +10,9 @@ export type AttemptFailure =
   | { kind: "network"; message: string }
   | { kind: "protocol"; message: string }
   | { kind: "invalid_output"; reason: string }
-  | { kind: "breaker_open"; retryInMs: number };
+  | { kind: "breaker_open"; retryInMs: number }
+  /** The caller gave up (a losing `first` branch, a cancelled job): says nothing about the target. */
+  | { kind: "cancelled" };
 
 /** May the same target be tried again after this failure? */
 export function isRetryable(failure: AttemptFailure): boolean {
@@ -23,6 +25,7 @@ export function isRetryable(failure: AttemptFailure): boolean {
       return true;
     case "invalid_output":
     case "breaker_open":
+    case "cancelled":
       return false;
   }
 }
@@ -40,13 +43,15 @@ export function shouldFallBack(failure: AttemptFailure, policy: FallbackPolicy):
     case "protocol":
     case "breaker_open":
       return true;
+    case "cancelled":
+      return false;
   }
 }
 
 /** Counts against the target's circuit breaker (a client error such as 400 does not). */
 export function countsAgainstTarget(failure: AttemptFailure): boolean {
   if (failure.kind === "status") return isRetryableStatus(failure.status) || failure.status === 401 || failure.status === 403;
-  return failure.kind !== "breaker_open";
+  return failure.kind !== "breaker_open" && failure.kind !== "cancelled";
 }
 
 export interface ClientError {
@@ -75,6 +80,8 @@ export function clientErrorFor(failure: AttemptFailure | undefined): ClientError
       return { status: 502, type: "server_error", code: "upstream_malformed", message: "The upstream model sent a malformed answer." };
     case "invalid_output":
       return { status: 502, type: "server_error", code: "invalid_output", message: `The model's answer failed validation: ${failure.reason}.` };
+    case "cancelled":
+      return { status: 499, type: "invalid_request_error", code: "request_cancelled", message: "The caller cancelled the request before the model answered." };
     case "breaker_open":
       return {
         status: 503,

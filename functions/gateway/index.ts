@@ -5,6 +5,7 @@ import {
   createLogger,
   loggedCall,
   rpcLogger,
+  signalFromProbe,
   type BreakerProbeReport,
   type ChatCallInput,
   type ChatCallResult,
@@ -58,7 +59,8 @@ export default class GatewayWorker extends WorkerEntrypoint<Env> implements Gate
   }
 
   async chat(context: RpcContext, input: ChatCallInput): Promise<ChatCallResult> {
-    const deps = this.deps(context, "chat");
+    const cancelled = signalFromProbe(input.cancelled);
+    const deps = { ...this.deps(context, "chat"), ...(cancelled ? { cancelled } : {}) };
     const result = await loggedCall(deps.log, () => executeChat(deps, input), (done) => callSummary(done, input.request.stream === true));
     this.ctx.waitUntil(deps.breakers.sync());
     return result;

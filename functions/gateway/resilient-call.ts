@@ -15,6 +15,8 @@ export interface ResilienceDeps {
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** The caller's cancellation: no attempt starts after it, and a running one is aborted. */
+  cancelled?: AbortSignal;
 }
 
 export interface AttemptContext {
@@ -27,6 +29,8 @@ export interface AttemptContext {
   report(outcome: Outcome, latencyMs: number): void;
   /** For attempts that end without saying anything about the target (the client left): free a probe slot. */
   release(): void;
+  /** The caller's cancellation, to abort the upstream request with. */
+  cancelled?: AbortSignal;
 }
 
 export type AttemptResult<T> =
@@ -63,6 +67,7 @@ export async function callWithResilience<T>(plan: RoutePlan, deps: ResilienceDep
   for (const [index, target] of plan.targets.entries()) {
     let failures = 0;
     for (;;) {
+      if (deps.cancelled?.aborted) return { ok: false, failure: { kind: "cancelled" }, target: lastTarget, attempts, skipped };
       const remaining = budgetDeadline - now();
       if (remaining <= 0) return { ok: false, failure: { kind: "timeout", phase: "total" }, target: lastTarget, attempts, skipped };
       const permit = await deps.breakers.acquire(target.id, breakerPolicy);
@@ -79,7 +84,7 @@ export async function callWithResilience<T>(plan: RoutePlan, deps: ResilienceDep
       const release = () => {
         if (probe) deps.breakers.breaker(target.id, breakerPolicy).releaseProbe();
       };
-      const result = await attempt({ target, firstTokenDeadline: Math.min(budgetDeadline, now() + timeouts.firstTokenMs), budgetDeadline, report, release });
+      const result = await attempt({ target, firstTokenDeadline: Math.min(budgetDeadline, now() + timeouts.firstTokenMs), budgetDeadline, report, release, ...(deps.cancelled ? { cancelled: deps.cancelled } : {}) });
       if (result.ok) {
         if (!result.deferred) report("success", result.latencyMs);
         return { ok: true, value: result.value, target, index, attempts, skipped };
@@ -88,6 +93,7 @@ export async function callWithResilience<T>(plan: RoutePlan, deps: ResilienceDep
       lastFailure = failure;
       if (countsAgainstTarget(failure)) report(failure.kind === "invalid_output" ? "invalid" : "failure", result.latencyMs);
       else release();
+      if (failure.kind === "cancelled") return { ok: false, failure, target, attempts, skipped };
       deps.log.warn("upstream attempt failed", { target: target.id, attempt: failures + 1, failure: failure.kind, ...(failure.kind === "status" ? { status: failure.status } : {}) });
 
       if (!isRetryable(failure)) {

@@ -23,7 +23,7 @@ function isCommitting(chunk: ChatCompletionChunk): boolean {
 export async function attemptStream(ctx: AttemptContext, call: UpstreamCall, options: StreamOptions): Promise<AttemptResult<ReadableStream<Uint8Array>>> {
   const started = Date.now();
   const latency = () => Date.now() - started;
-  const timer = abortAt(ctx.firstTokenDeadline);
+  const timer = abortAt(ctx.firstTokenDeadline, ctx.cancelled);
   const upstream = new AbortController();
   timer.signal.addEventListener("abort", () => upstream.abort(timer.signal.reason));
   let events: AsyncIterator<SseEvent> | undefined;
@@ -49,7 +49,7 @@ export async function attemptStream(ctx: AttemptContext, call: UpstreamCall, opt
     return { ok: true, value: stream, latencyMs: latency(), deferred: true };
   } catch (error) {
     await events?.return?.().catch(() => {});
-    return { ok: false, failure: thrownFailure(error, timer.fired()), latencyMs: latency() };
+    return { ok: false, failure: thrownFailure(error, timer.fired), latencyMs: latency() };
   } finally {
     timer.clear();
   }

@@ -34,8 +34,25 @@ export async function simCalls(...models: string[]): Promise<Record<string, numb
   return Object.fromEntries(models.map((model) => [model, calls[model] ?? 0]));
 }
 
-export async function simLog(model: string): Promise<Array<{ body: Record<string, unknown> }>> {
-  return (await (await fetch(`${stack.simUrl}/__sim/log?model=${encodeURIComponent(model)}`)).json()) as Array<{ body: Record<string, unknown> }>;
+export interface SimLogEntry {
+  body: Record<string, unknown>;
+  /** The client went away before the answer was complete. */
+  clientLeft?: true;
+}
+
+export async function simLog(model: string): Promise<SimLogEntry[]> {
+  return (await (await fetch(`${stack.simUrl}/__sim/log?model=${encodeURIComponent(model)}`)).json()) as SimLogEntry[];
+}
+
+/** The simulator's log for `model` once `done` holds (polled every 50 ms); throws after `timeoutMs` with what it saw. */
+export async function simLogWhen(model: string, done: (entries: SimLogEntry[]) => boolean, timeoutMs = 5_000): Promise<SimLogEntry[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const entries = await simLog(model);
+    if (done(entries)) return entries;
+    if (Date.now() > deadline) throw new Error(`simulator log for ${model} never matched: ${JSON.stringify(entries.map((entry) => ({ clientLeft: entry.clientLeft ?? false })))}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export function chat(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Response> {

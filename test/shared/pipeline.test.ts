@@ -42,6 +42,30 @@ async function run(config?: { guardrails: unknown; cache: unknown }) {
   return { result, calls };
 }
 
+describe("runPipeline cancellation", () => {
+  it("starts no step once the caller's signal has aborted: 499 request_cancelled, no Worker asked", async () => {
+    const { services, calls } = countingServices();
+    const result = await runPipeline(services, { tenant: "acme", request, traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", signal: AbortSignal.abort() }, () => undefined);
+    expect(result).toMatchObject({ ok: false, status: 499, error: { error: { code: "request_cancelled" } } });
+    expect(calls).toEqual({});
+  });
+
+  it("hands the gateway a probe that says true when the caller aborts mid-call, and stops before the output check", async () => {
+    const { services, calls } = countingServices();
+    const controller = new AbortController();
+    let told: Promise<boolean> | undefined;
+    services.gateway.chat = async (_context, input) => {
+      told = input.cancelled?.();
+      controller.abort();
+      return { ok: true, meta, completion };
+    };
+    const result = await runPipeline(services, { tenant: "acme", request, traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", signal: controller.signal }, () => undefined);
+    expect(await told).toBe(true);
+    expect(result).toMatchObject({ ok: false, status: 499 });
+    expect(calls).toEqual({ "guardrail.checkInput": 1, "cache.lookup": 1 });
+  });
+});
+
 describe("runPipeline step selection", () => {
   it("asks every Worker when it has no config", async () => {
     const { result, calls } = await run();

@@ -1,8 +1,9 @@
-// The idle watchdog of a committed stream, on a fake clock: steady events never trip it however long
-// the stream runs, a silence longer than idleMs does (and only the wait that is silent), and it keeps
-// no timer once stopped.
+// An attempt's timer, on a fake clock: it fires at the deadline or when the caller cancels, and says
+// which. The idle watchdog of a committed stream: steady events never trip it however long the stream
+// runs, a silence longer than idleMs does (and only the wait that is silent), and it keeps no timer
+// once stopped.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DeadlineExceeded, IdleWatchdog } from "../../../functions/gateway/attempt-timer";
+import { abortAt, DeadlineExceeded, IdleWatchdog } from "../../../functions/gateway/attempt-timer";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -16,6 +17,33 @@ afterEach(() => {
 function after<T>(ms: number, value: T): Promise<T> {
   return new Promise((resolve) => setTimeout(() => resolve(value), ms));
 }
+
+describe("abortAt", () => {
+  it("fires at the deadline and says so", async () => {
+    const timer = abortAt(Date.now() + 100, new AbortController().signal);
+    await vi.advanceTimersByTimeAsync(99);
+    expect([timer.signal.aborted, timer.fired()]).toEqual([false, undefined]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect([timer.signal.aborted, timer.fired()]).toEqual([true, "deadline"]);
+  });
+
+  it("fires when the caller cancels, before the deadline, and says so", () => {
+    const caller = new AbortController();
+    const timer = abortAt(Date.now() + 100, caller.signal);
+    caller.abort();
+    expect([timer.signal.aborted, timer.fired()]).toEqual([true, "cancelled"]);
+    expect(abortAt(Date.now() + 100, AbortSignal.abort()).fired()).toBe("cancelled");
+  });
+
+  it("stops listening once cleared: a later cancel or deadline changes nothing", async () => {
+    const caller = new AbortController();
+    const timer = abortAt(Date.now() + 100, caller.signal);
+    timer.clear();
+    caller.abort();
+    await vi.advanceTimersByTimeAsync(200);
+    expect([timer.signal.aborted, timer.fired()]).toEqual([false, undefined]);
+  });
+});
 
 describe("IdleWatchdog", () => {
   it("lets a stream of events 40 ms apart run for far longer than idleMs (50 ms)", async () => {

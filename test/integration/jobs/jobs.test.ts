@@ -2,7 +2,7 @@
 // streams resumed with Last-Event-ID, tenant isolation and bad specs — with the simulator's call
 // counts proving that no task ran twice.
 import { beforeEach, describe, expect, it } from "vitest";
-import { fault, resetSim, simCalls } from "../support";
+import { fault, resetSim, simCalls, simLogWhen } from "../support";
 import { createJob, finishedJob, followEvents, getJob, jobsApi, say } from "./support";
 
 beforeEach(resetSim);
@@ -27,7 +27,7 @@ describe("jobs API", () => {
     expect(await simCalls("t-job-all")).toEqual({ "t-job-all": 3 });
   });
 
-  it("first: the fast branch wins without waiting for the slow ones", async () => {
+  it("first: the fast branch wins without waiting for the slow ones, whose upstream call is aborted", async () => {
     await fault({ model: "t-job-slow", latencyMs: 5_000 });
     const started = Date.now();
     const id = await createJob({
@@ -42,6 +42,11 @@ describe("jobs API", () => {
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(job.result?.winner).toBe("branch-2");
     expect(job.tasks.find((task) => task.id === "branch-1")?.status).toBe("cancelled");
+    // The losing branch's request reached the provider once and was then abandoned by the gateway,
+    // long before its 5 s answer: the simulator saw its client go away.
+    const slow = await simLogWhen("t-job-slow", (entries) => entries.some((entry) => entry.clientLeft), 2_000);
+    expect(slow.map((entry) => entry.clientLeft ?? false)).toEqual([true]);
+    expect(Date.now() - started).toBeLessThan(4_000);
   });
 
   it("best_of_n with a judge: each answer is scored once through the gateway", async () => {
@@ -73,13 +78,14 @@ describe("jobs API", () => {
     expect(await simCalls("t-job-gen", "t-job-critic", "t-job-rev")).toEqual({ "t-job-gen": 1, "t-job-critic": rounds, "t-job-rev": rounds - 1 });
   });
 
-  it("cancel: the job ends cancelled and a second cancel is a conflict", async () => {
+  it("cancel: the job ends cancelled, its in-flight upstream call is aborted, and a second cancel is a conflict", async () => {
     await fault({ model: "t-job-hang", hang: true });
     const id = await createJob({ kind: "fanout", branches: [{ model: "t-job-hang", messages: say("Tell me a long story") }] });
-    await followEvents(id, { until: (event) => event.type === "task.started" });
+    await simLogWhen("t-job-hang", (entries) => entries.length === 1);
     const cancel = await jobsApi(`/${id}/cancel`, { method: "POST" });
     expect(await cancel.json()).toEqual({ id, status: "cancelled" });
     expect((await getJob(id)).tasks[0]?.status).toBe("cancelled");
+    expect(await simLogWhen("t-job-hang", (entries) => entries.every((entry) => entry.clientLeft))).toHaveLength(1);
     expect((await jobsApi(`/${id}/cancel`, { method: "POST" })).status).toBe(409);
   });
 
