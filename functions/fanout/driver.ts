@@ -66,8 +66,10 @@ export class JobDriver {
     const settle = (outcome: TaskOutcome) => {
       if (this.inFlight.get(task.id)?.attempt === task.attempt) this.inFlight.delete(task.id);
       recordOutcome(this.deps.store, task.id, task.attempt, outcome, this.deps.now());
-      this.deps.changed?.();
       this.poke();
+      // A running loop steps next and reports the change with what the step decided (a `first`
+      // winner ends the job there), so event streams get the outcome and its consequences at once.
+      if (!this.running) this.deps.changed?.();
     };
     this.deps.execute(task, controller.signal).then(settle, (error: unknown) => settle({ ok: false, error: error instanceof Error ? error.message : String(error), retryable: true }));
   }
@@ -77,11 +79,12 @@ export class JobDriver {
       this.poked = false;
       await this.deps.prepare?.();
       const result = step(this.deps.store, this.deps.now(), this.live());
+      this.deps.changed?.();
       this.abort(result.abort);
       for (const task of result.start) this.launch(task);
-      this.deps.changed?.();
       await this.deps.schedule(result.finished ? undefined : result.nextWakeAt);
-      if (this.inFlight.size === 0 && (result.finished || result.start.length === 0)) return;
+      // A call that ended during `schedule` poked the loop: step again so its outcome is acted on.
+      if (this.inFlight.size === 0 && !this.poked && (result.finished || result.start.length === 0)) return;
       await this.sleep(result.nextWakeAt);
     }
   }

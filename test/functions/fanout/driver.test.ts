@@ -64,6 +64,26 @@ describe("JobDriver", () => {
     expect(store.tasks().map((task) => `${task.id}:${task.status}`)).toEqual(["branch-1:cancelled", "branch-2:succeeded", "branch-3:cancelled"]);
   });
 
+  it("a call that ends while the loop stores its wake-up is still acted on in the same run", async () => {
+    const store = setup({ kind: "fanout", branches: branches(2) });
+    const calls = controllable();
+    let schedules = 0;
+    const driver = new JobDriver({
+      store,
+      now: () => Date.now(),
+      execute: calls.execute,
+      schedule: async () => {
+        schedules += 1;
+        // Each branch answers while `schedule` is pending: branch-1 during the first, branch-2 during the second.
+        calls.waiting.get(`branch-${schedules}#1`)?.({ ok: true, text: `a${schedules}`, tokens: 1, costUsd: 0 });
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+    });
+    await driver.run();
+    expect(store.job()?.status).toBe("succeeded");
+    expect(store.job()?.result?.answers?.map((answer) => answer.text)).toEqual(["a1", "a2"]);
+  });
+
   it("after an eviction, a new instance re-runs only the lost call; the old instance's answer is ignored", async () => {
     const store = setup({ kind: "fanout", branches: branches(3) });
     const old = controllable();
