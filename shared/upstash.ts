@@ -20,16 +20,24 @@ function required(value: string | undefined, name: string): string {
   return value;
 }
 
+const redisClients = new Map<string, Redis>();
+
 /**
- * Upstash Redis client from UPSTASH_REDIS_REST_URL / _TOKEN. Retries are off: callers own their
- * time budget and degrade on failure rather than wait.
+ * Upstash Redis client from UPSTASH_REDIS_REST_URL / _TOKEN, made once per isolate and endpoint (a
+ * client holds no per-request state, and making one builds hundreds of command closures). Retries
+ * are off: callers own their time budget and degrade on failure rather than wait.
  */
 export function redisFromEnv(env: UpstashRedisEnv): Redis {
-  return new Redis({
-    url: required(env.UPSTASH_REDIS_REST_URL, "UPSTASH_REDIS_REST_URL"),
-    token: required(env.UPSTASH_REDIS_REST_TOKEN, "UPSTASH_REDIS_REST_TOKEN"),
-    retry: false,
-  });
+  const url = required(env.UPSTASH_REDIS_REST_URL, "UPSTASH_REDIS_REST_URL");
+  const token = required(env.UPSTASH_REDIS_REST_TOKEN, "UPSTASH_REDIS_REST_TOKEN");
+  const key = `${url} ${token}`;
+  let redis = redisClients.get(key);
+  if (!redis) {
+    if (redisClients.size >= 8) redisClients.clear(); // endpoints only change in tests
+    redis = new Redis({ url, token, retry: false });
+    redisClients.set(key, redis);
+  }
+  return redis;
 }
 
 /** Upstash Vector index client from UPSTASH_VECTOR_REST_URL / _TOKEN. */

@@ -3,9 +3,9 @@
 // the key store in Redis (keys made by the admin API, looked up by their SHA-256). When Redis cannot
 // answer, config keys keep working and stored keys fail closed with 503 key_store_unavailable.
 import { createMiddleware } from "hono/factory";
-import { GatewayError } from "@llm-edge/shared";
+import { GatewayError, redisFromEnv } from "@llm-edge/shared";
 import { KeyStore, MANAGED_KEY_PREFIX } from "./key-store";
-import { edgeKeyPrefix, edgeRedis } from "./limits/redis";
+import { edgeKeyPrefix } from "./limits/redis";
 import type { EdgeEnv } from "./types";
 
 const encoder = new TextEncoder();
@@ -64,7 +64,7 @@ export const requireApiKey = createMiddleware<EdgeEnv>(async (c, next) => {
     return next();
   }
   if (!presented.startsWith(MANAGED_KEY_PREFIX)) throw invalidKey();
-  const lookup = await new KeyStore(edgeRedis(c.env), edgeKeyPrefix(c.env)).lookup(presented);
+  const lookup = await new KeyStore(redisFromEnv(c.env), edgeKeyPrefix(c.env)).lookup(presented);
   if (lookup.status === "unavailable") {
     c.get("log").warn("key store unavailable: stored keys refused", { reason: lookup.reason });
     throw new GatewayError("API keys issued by the admin API cannot be checked right now; please retry shortly.", { type: "service_unavailable", code: "key_store_unavailable" });

@@ -7,9 +7,9 @@
 //   of the XADD MAXLEN cap that bounds it by count.
 // One pipelined read, one pipelined write; Redis failing is a reason in the cron's log line.
 import { z } from "zod";
-import { metricTotals, metricsHashKey, metricsHistoryKey, type MetricTotals } from "@llm-edge/shared";
+import { metricTotals, metricsHashKey, metricsHistoryKey, redisFromEnv, type MetricTotals } from "@llm-edge/shared";
 import { auditStreamKey, type AuditEnv } from "./audit";
-import { edgeKeyPrefix, edgeRedis } from "./limits/redis";
+import { edgeKeyPrefix } from "./limits/redis";
 
 export interface RollupEnv extends AuditEnv {
   METRICS_HISTORY_MINUTES?: string;
@@ -81,7 +81,7 @@ export function minuteOf(now: number): string {
 
 /** Runs the rollup (snapshot + audit trim) at `now`. Throws when Redis cannot be reached. */
 export async function rollupMetrics(env: RollupEnv, now: number = Date.now()): Promise<RollupReport> {
-  const redis = edgeRedis(env);
+  const redis = redisFromEnv(env);
   const prefix = edgeKeyPrefix(env);
   const historyKey = metricsHistoryKey(prefix);
   const [stored, recent] = (await redis.pipeline().hgetall(metricsHashKey(prefix)).lrange(historyKey, 0, 1).exec()) as [Record<string, unknown> | null, unknown[]];

@@ -14,6 +14,7 @@ import {
   counterIncrement,
   histogramIncrements,
   metricsHashKey,
+  redisFromEnv,
   type ChatCompletionRequest,
   type EmbeddingsCallResult,
   type EmbeddingsRequest,
@@ -26,7 +27,7 @@ import { answerFigures, type AnswerFigures } from "./answer-figures";
 import { auditFields, auditKeyId, auditMaxLen, auditStreamKey, type AuditEnv, type AuditRecord } from "./audit";
 import { parseApiKeys } from "./auth";
 import { edgeConfig } from "./config";
-import { edgeKeyPrefix, edgeRedis, timed } from "./limits/redis";
+import { edgeKeyPrefix, timed } from "./limits/redis";
 import type { EdgeEnv, ObservedCall } from "./types";
 
 /** Longest the background write may take before it is given up (it never delays a response). */
@@ -265,7 +266,7 @@ class PendingObservations {
     this.flushing = undefined;
     this.release = undefined;
     const written = await timed(WRITE_BUDGET_MS, async () => {
-      const redis = edgeRedis(env);
+      const redis = redisFromEnv(env);
       const prefix = edgeKeyPrefix(env);
       const hash = metricsHashKey(prefix);
       const pipeline = redis.pipeline();

@@ -5,7 +5,7 @@
 // fail-open and a warning in the log.
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { checkBudget, errorResponse, recordSpend, type BudgetVerdict, type Logger } from "@llm-edge/shared";
+import { checkBudget, errorResponse, recordSpend, redisFromEnv, type BudgetVerdict, type Logger } from "@llm-edge/shared";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { answerFigures } from "../answer-figures";
 import { edgeConfig } from "../config";
@@ -13,7 +13,7 @@ import type { EdgeEnv } from "../types";
 import { budgetExceeded, rateLimitHeaders, retryAfterSeconds, windowExceeded } from "./headers";
 import { limitPlan, type LimitPlan } from "./plan";
 import { consumeRequest, peekTokens, spendTokens, type WindowState } from "./rate";
-import { REDIS_BUDGET_MS, edgeKeyPrefix, edgeRedis, timed } from "./redis";
+import { REDIS_BUDGET_MS, edgeKeyPrefix, timed } from "./redis";
 
 /** Routes that spend tokens and money: checked against token windows and budgets. */
 const SPENDING_ROUTES = new Set(["/v1/chat/completions", "/v1/embeddings", "/v1/jobs"]);
@@ -69,7 +69,7 @@ export const enforceLimits = createMiddleware<EdgeEnv>(async (c, next) => {
   const log = c.get("log");
   const prefix = edgeKeyPrefix(c.env);
   const checked = await timed(REDIS_BUDGET_MS, async () => {
-    const redis = edgeRedis(c.env);
+    const redis = redisFromEnv(c.env);
     return { redis, ...(await runChecks(redis, prefix, plan, tenant, spending)) };
   });
   if (!checked.ok) {

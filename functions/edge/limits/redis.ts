@@ -1,7 +1,6 @@
-// The edge's Upstash Redis client (one per isolate and endpoint), its key prefix, and `timed`, which
-// bounds a Redis call so that a slow or unreachable Redis becomes a result, never a hung request.
-import { redisFromEnv, type UpstashRedisEnv } from "@llm-edge/shared";
-import type { Redis } from "@upstash/redis/cloudflare";
+// The edge's Redis key prefix and `timed`, which bounds a Redis call so that a slow or unreachable
+// Redis becomes a result, never a hung request. The client itself is redisFromEnv's (one per isolate).
+import type { UpstashRedisEnv } from "@llm-edge/shared";
 
 export interface EdgeRedisEnv extends UpstashRedisEnv {
   REDIS_KEY_PREFIX?: string;
@@ -9,14 +8,6 @@ export interface EdgeRedisEnv extends UpstashRedisEnv {
 
 /** How long the edge waits for Redis on the request path (key lookup, limit checks). */
 export const REDIS_BUDGET_MS = 1_000;
-
-let client: { url: string | undefined; redis: Redis } | undefined;
-
-/** The Redis client for UPSTASH_REDIS_REST_URL/_TOKEN, made once per isolate. Throws GatewayError 503 when unset. */
-export function edgeRedis(env: EdgeRedisEnv): Redis {
-  if (client === undefined || client.url !== env.UPSTASH_REDIS_REST_URL) client = { url: env.UPSTASH_REDIS_REST_URL, redis: redisFromEnv(env) };
-  return client.redis;
-}
 
 /** REDIS_KEY_PREFIX plus "edge:", the namespace of every key the edge writes (defined in shared/spend.ts). */
 export { edgeKeyPrefix } from "@llm-edge/shared";

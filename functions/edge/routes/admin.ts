@@ -3,11 +3,11 @@
 // GET /v1/admin/keys[?tenant=] lists key records, DELETE /v1/admin/keys/:id revokes one.
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { CreateApiKeyRequestSchema, GatewayError, apiKeyView } from "@llm-edge/shared";
+import { CreateApiKeyRequestSchema, GatewayError, apiKeyView, redisFromEnv } from "@llm-edge/shared";
 import { constantTimeEqual } from "../auth";
 import { readJsonBody } from "../body";
 import { KeyStore } from "../key-store";
-import { edgeKeyPrefix, edgeRedis } from "../limits/redis";
+import { edgeKeyPrefix } from "../limits/redis";
 import type { EdgeEnv } from "../types";
 
 const requireAdminKey = createMiddleware<EdgeEnv>(async (c, next) => {
@@ -21,7 +21,7 @@ const requireAdminKey = createMiddleware<EdgeEnv>(async (c, next) => {
 
 /** Runs a key-store operation; Redis failing becomes 503 key_store_unavailable rather than an opaque 500. */
 async function withStore<T>(env: Env, work: (store: KeyStore) => Promise<T>): Promise<T> {
-  const store = new KeyStore(edgeRedis(env), edgeKeyPrefix(env));
+  const store = new KeyStore(redisFromEnv(env), edgeKeyPrefix(env));
   try {
     return await work(store);
   } catch (error) {

@@ -4,9 +4,9 @@
 // When Redis cannot answer, the scrape still answers: a comment line and x-metrics-store:
 // unavailable say the counters are missing; the breaker gauges are still there.
 import { Hono } from "hono";
-import { GatewayError, METRIC_FAMILIES, metricsHashKey, renderPrometheus, type GaugeSample } from "@llm-edge/shared";
+import { GatewayError, METRIC_FAMILIES, metricsHashKey, redisFromEnv, renderPrometheus, type GaugeSample } from "@llm-edge/shared";
 import { constantTimeEqual } from "../auth";
-import { REDIS_BUDGET_MS, edgeKeyPrefix, edgeRedis, timed } from "../limits/redis";
+import { REDIS_BUDGET_MS, edgeKeyPrefix, timed } from "../limits/redis";
 import type { EdgeEnv } from "../types";
 import { patternWorkers } from "../workers";
 
@@ -37,7 +37,7 @@ function toNumbers(stored: Record<string, unknown> | null): Record<string, numbe
 export const metricsRoute = new Hono<EdgeEnv>().get("/", async (c) => {
   requireMetricsToken(c.env.METRICS_TOKEN, c.req.header("authorization"));
   const [stored, health] = await Promise.all([
-    timed(REDIS_BUDGET_MS, () => edgeRedis(c.env).hgetall<Record<string, unknown>>(metricsHashKey(edgeKeyPrefix(c.env)))),
+    timed(REDIS_BUDGET_MS, () => redisFromEnv(c.env).hgetall<Record<string, unknown>>(metricsHashKey(edgeKeyPrefix(c.env)))),
     timed(HEALTH_BUDGET_MS, () => patternWorkers(c.env).gateway.health({ traceparent: c.get("traceparent") })),
   ]);
   const notes: string[] = [];
