@@ -14,10 +14,11 @@ export function jobEventStream(pager: EventPager, lastEventId: number): Readable
     async pull(controller) {
       const page = await pager(after);
       if (!page) return controller.close();
-      for (const event of page.events) {
-        after = event.id;
-        controller.enqueue(encoder.encode(encodeSseEvent({ id: String(event.id), event: event.type, data: JSON.stringify({ at: event.at, ...event.data }) })));
-      }
+      // One chunk per page: an outcome and what followed from it (a winner, its cancellations, the
+      // job's end) reach the client together.
+      const text = page.events.map((event) => encodeSseEvent({ id: String(event.id), event: event.type, data: JSON.stringify({ at: event.at, ...event.data }) })).join("");
+      after = page.events.at(-1)?.id ?? after;
+      if (text) controller.enqueue(encoder.encode(text));
       if (page.ended) controller.close();
       else if (page.events.length === 0) controller.enqueue(encoder.encode(": waiting\n\n"));
     },

@@ -1,6 +1,10 @@
 // The JobStore on a Durable Object's SQLite storage: tables jobs (one row: this object's job),
 // tasks and events. Rows keep their fields as JSON beside the columns the queries need. Writes
 // through ctx.storage.sql are durable before any outgoing message leaves the object (output gate).
+// The object is the only writer of its database, so the job and task rows are also kept in memory
+// (written through, read once after a start): the engine reads them many times per step, and parsing
+// them again each time was most of a step's work. Cached rows are frozen, so no caller can change one
+// behind the store's back.
 import type { JobEvent } from "@llm-edge/shared/jobs";
 import type { JobRow, JobStore, TaskRow } from "./rows";
 
@@ -15,20 +19,40 @@ export function migrateJobTables(sql: SqlStorage): void {
   for (const statement of SCHEMA) sql.exec(statement);
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /** A JobStore over one Durable Object's SQLite database. */
 export function sqlJobStore(sql: SqlStorage): JobStore {
+  let job: { row: JobRow | undefined } | undefined;
+  let tasks: Map<string, TaskRow> | undefined;
+  const loadTasks = () =>
+    (tasks ??= new Map(
+      sql
+        .exec<{ data: string }>("SELECT data FROM tasks ORDER BY seq")
+        .toArray()
+        .map((row) => deepFreeze(JSON.parse(row.data) as TaskRow))
+        .map((task) => [task.id, task]),
+    ));
   return {
     job() {
-      const rows = sql.exec<{ data: string }>("SELECT data FROM jobs LIMIT 1").toArray();
-      return rows[0] ? (JSON.parse(rows[0].data) as JobRow) : undefined;
+      job ??= { row: sql.exec<{ data: string }>("SELECT data FROM jobs LIMIT 1").toArray().map((row) => deepFreeze(JSON.parse(row.data) as JobRow))[0] };
+      return job.row;
     },
-    putJob(job) {
-      sql.exec("INSERT INTO jobs (id, status, data) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data", job.id, job.status, JSON.stringify(job));
+    putJob(row) {
+      sql.exec("INSERT INTO jobs (id, status, data) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data", row.id, row.status, JSON.stringify(row));
+      job = { row: deepFreeze(row) };
     },
     tasks() {
-      return sql.exec<{ data: string }>("SELECT data FROM tasks ORDER BY seq").toArray().map((row) => JSON.parse(row.data) as TaskRow);
+      return [...loadTasks().values()].sort((a, b) => a.seq - b.seq);
     },
     putTask(task) {
+      const cached = loadTasks();
       sql.exec(
         "INSERT INTO tasks (id, seq, status, data) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data",
         task.id,
@@ -36,6 +60,7 @@ export function sqlJobStore(sql: SqlStorage): JobStore {
         task.status,
         JSON.stringify(task),
       );
+      cached.set(task.id, deepFreeze(task));
     },
     addEvent(type, data, at) {
       const row = sql.exec<{ id: number }>("INSERT INTO events (type, at, data) VALUES (?, ?, ?) RETURNING id", type, at, JSON.stringify(data)).one();
