@@ -2,8 +2,9 @@
 // fault); every job goes through the edge (POST /v1/jobs, then its SSE events until the job ends) on
 // our Workers on workerd. Peers side by side: one branch; 10 branches `all` at the concurrency bound
 // of 6 (waves), spread over child coordinators, and one after another (concurrency 1); `first` with
-// one fast branch vs a job of that fast branch alone; 50 branches in waves and spread, beside a plain
-// Promise.all of the same gateway calls in one Worker (no coordinator, no durability: the lower bound).
+// one fast branch vs a job of that fast branch alone (15 runs each, alternating); 50 branches in
+// waves and spread, beside a plain Promise.all of the same gateway calls in one Worker (no
+// coordinator, no durability: the lower bound).
 // Run: `npx tsx bench/fanout.bench.ts` (or `npm run bench fanout`).
 import { fileURLToPath } from "node:url";
 import { readSseEvents } from "../shared/sse";
@@ -63,6 +64,14 @@ async function measure(name: string, runs: number, once: () => Promise<number>):
   return { name, samples };
 }
 
+/** Peers whose ratio is a target, run alternately (a, b, a, b, …) so drift on a noisy machine hits both alike. */
+async function measureAlternately(runs: number, peers: Array<{ name: string; once: () => Promise<number> }>): Promise<Row[]> {
+  for (const peer of peers) await peer.once(); // warm-up
+  const rows = peers.map((peer) => ({ name: peer.name, samples: [] as number[] }));
+  for (let i = 0; i < runs; i += 1) for (const [index, peer] of peers.entries()) rows[index]!.samples.push(await peer.once());
+  return rows;
+}
+
 async function main(): Promise<void> {
   const stack = await startFanoutBenchStack(ROOT);
   try {
@@ -80,8 +89,10 @@ async function main(): Promise<void> {
       await measure("all ×10, spread over children", 5, () => timeJob(stack, fanout(branches("bench-slow", 10), { spread: "children" }))),
       await measure("all ×10, one after another", 1, () => timeJob(stack, fanout(branches("bench-slow", 10), { limits: { concurrency: 1 } }))),
       await measure("Promise.all ×10 in a Worker", 5, () => timePromiseAll(stack, 10)),
-      await measure("fastest alone (one 50 ms branch)", 5, () => timeJob(stack, fanout(branches("bench-fast", 1)))),
-      await measure("first ×10 (one 50 ms branch)", 5, () => timeJob(stack, firstSpec())),
+      ...(await measureAlternately(15, [
+        { name: "fastest alone (one 50 ms branch)", once: () => timeJob(stack, fanout(branches("bench-fast", 1))) },
+        { name: "first ×10 (one 50 ms branch)", once: () => timeJob(stack, firstSpec()) },
+      ])),
       await measure("all ×50, waves of 6", 2, () => timeJob(stack, fanout(branches("bench-slow", 50), { limits: { maxTasks: 60 } }))),
       await measure("all ×50, spread over children", 5, () => timeJob(stack, fanout(branches("bench-slow", 50), { spread: "children", limits: { maxTasks: 60 } }))),
       await measure("Promise.all ×50 in a Worker", 5, () => timePromiseAll(stack, 50)),
