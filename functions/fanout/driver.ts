@@ -22,6 +22,10 @@ interface InFlight {
   controller: AbortController;
 }
 
+function stopCalls(controllers: AbortController[]): void {
+  for (const controller of controllers) controller.abort(new Error("aborted by the coordinator"));
+}
+
 export class JobDriver {
   private readonly inFlight = new Map<string, InFlight>();
   private loop: Promise<void> | undefined;
@@ -52,7 +56,21 @@ export class JobDriver {
 
   /** Aborts the in-flight calls of these tasks. */
   abort(taskIds: Iterable<string>): void {
-    for (const id of taskIds) this.inFlight.get(id)?.controller.abort(new Error("aborted by the coordinator"));
+    stopCalls(this.controllers(taskIds));
+  }
+
+  /**
+   * Aborts the calls in flight now for these tasks, on the next turn: their tasks are already stopped
+   * in the rows (a late answer is ignored), so the outcome that stopped them (a `first` winner, the
+   * job's end) reaches event streams before the work of winding the calls down competes with it.
+   */
+  private abortSoon(taskIds: Iterable<string>): void {
+    const controllers = this.controllers(taskIds);
+    if (controllers.length) setTimeout(() => stopCalls(controllers), 0);
+  }
+
+  private controllers(taskIds: Iterable<string>): AbortController[] {
+    return [...taskIds].flatMap((id) => this.inFlight.get(id)?.controller ?? []);
   }
 
   /** Tasks with a call in flight in this instance. */
@@ -80,7 +98,7 @@ export class JobDriver {
       await this.deps.prepare?.();
       const result = step(this.deps.store, this.deps.now(), this.live());
       this.deps.changed?.();
-      this.abort(result.abort);
+      this.abortSoon(result.abort);
       for (const task of result.start) this.launch(task);
       await this.deps.schedule(result.finished ? undefined : result.nextWakeAt);
       // A call that ended during `schedule` poked the loop: step again so its outcome is acted on.
