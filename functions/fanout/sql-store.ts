@@ -2,9 +2,9 @@
 // tasks and events. Rows keep their fields as JSON beside the columns the queries need. Writes
 // through ctx.storage.sql are durable before any outgoing message leaves the object (output gate).
 // The object is the only writer of its database, so the job and task rows are also kept in memory
-// (written through, read once after a start): the engine reads them many times per step, and parsing
-// them again each time was most of a step's work. Cached rows are frozen, so no caller can change one
-// behind the store's back.
+// (written through, read once after a start): the engine reads every row several times per step and
+// would otherwise parse its JSON each time. Rows given to or read from the store are frozen, so no
+// caller can change one behind the store's back.
 import type { JobEvent } from "@llm-edge/shared/jobs";
 import type { JobRow, JobStore, TaskRow } from "./rows";
 
