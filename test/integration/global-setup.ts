@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const keyPrefix = `it-${randomUUID().slice(0, 8)}:`;
   const vars = {
     ...parseDotenv(readFileSync(join(root, ".dev.vars.example"), "utf8")),
-    API_KEYS: `${TEST_API_KEY}=tenant-a,sk-test-other=tenant-b,sk-test-limits=it-limits,sk-test-budget=it-budget,sk-test-budget-stream=it-budget-stream`,
+    API_KEYS: `${TEST_API_KEY}=tenant-a,sk-test-other=tenant-b,sk-test-limits=it-limits,sk-test-budget=it-budget,sk-test-budget-stream=it-budget-stream,sk-test-rollup=it-rollup`,
     ADMIN_API_KEY: "sk-admin-integration",
     PLATFORM_CONFIG: JSON.stringify(TEST_PLATFORM_CONFIG),
     REDIS_KEY_PREFIX: keyPrefix,
