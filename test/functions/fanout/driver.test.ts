@@ -64,6 +64,30 @@ describe("JobDriver", () => {
     expect(store.tasks().map((task) => `${task.id}:${task.status}`)).toEqual(["branch-1:cancelled", "branch-2:succeeded", "branch-3:cancelled"]);
   });
 
+  it("first: listeners hear of the winner and the job's end before the losers' calls are aborted", async () => {
+    const store = setup({ kind: "fanout", branches: branches(3), strategy: "first" });
+    const calls = controllable();
+    const seen: string[] = [];
+    const driver = new JobDriver({
+      store,
+      now: () => Date.now(),
+      schedule: () => {},
+      changed: () => seen.push(`changed:${store.job()?.status}`),
+      execute: (task, signal) => {
+        signal.addEventListener("abort", () => seen.push(`aborted:${task.id}`), { once: true });
+        return calls.execute(task, signal);
+      },
+    });
+    const done = driver.run();
+    await new Promise((resolve) => setImmediate(resolve));
+    calls.waiting.get("branch-1#1")!({ ok: true, text: "fast", tokens: 1, costUsd: 0 });
+    await done;
+    const ended = seen.indexOf("changed:succeeded");
+    expect(ended).toBeGreaterThanOrEqual(0);
+    expect(seen.slice(0, ended).filter((entry) => entry.startsWith("aborted:"))).toEqual([]);
+    expect(seen.filter((entry) => entry.startsWith("aborted:")).sort()).toEqual(["aborted:branch-2", "aborted:branch-3"]);
+  });
+
   it("a call that ends while the loop stores its wake-up is still acted on in the same run", async () => {
     const store = setup({ kind: "fanout", branches: branches(2) });
     const calls = controllable();
