@@ -20,31 +20,37 @@ function required(value: string | undefined, name: string): string {
   return value;
 }
 
+/**
+ * One client per isolate and endpoint: a client holds no per-request state, and making one builds
+ * hundreds of command closures. `make` runs on the first call for an endpoint.
+ */
+function memoized<T>(clients: Map<string, T>, url: string, token: string, make: () => T): T {
+  const key = `${url} ${token}`;
+  let client = clients.get(key);
+  if (!client) {
+    if (clients.size >= 8) clients.clear(); // endpoints only change in tests
+    client = make();
+    clients.set(key, client);
+  }
+  return client;
+}
+
 const redisClients = new Map<string, Redis>();
+const vectorClients = new Map<string, Index>();
 
 /**
- * Upstash Redis client from UPSTASH_REDIS_REST_URL / _TOKEN, made once per isolate and endpoint (a
- * client holds no per-request state, and making one builds hundreds of command closures). Retries
+ * Upstash Redis client from UPSTASH_REDIS_REST_URL / _TOKEN, one per isolate and endpoint. Retries
  * are off: callers own their time budget and degrade on failure rather than wait.
  */
 export function redisFromEnv(env: UpstashRedisEnv): Redis {
   const url = required(env.UPSTASH_REDIS_REST_URL, "UPSTASH_REDIS_REST_URL");
   const token = required(env.UPSTASH_REDIS_REST_TOKEN, "UPSTASH_REDIS_REST_TOKEN");
-  const key = `${url} ${token}`;
-  let redis = redisClients.get(key);
-  if (!redis) {
-    if (redisClients.size >= 8) redisClients.clear(); // endpoints only change in tests
-    redis = new Redis({ url, token, retry: false });
-    redisClients.set(key, redis);
-  }
-  return redis;
+  return memoized(redisClients, url, token, () => new Redis({ url, token, retry: false }));
 }
 
-/** Upstash Vector index client from UPSTASH_VECTOR_REST_URL / _TOKEN. */
+/** Upstash Vector index client from UPSTASH_VECTOR_REST_URL / _TOKEN, one per isolate and endpoint, retries off. */
 export function vectorFromEnv(env: UpstashVectorEnv): Index {
-  return new Index({
-    url: required(env.UPSTASH_VECTOR_REST_URL, "UPSTASH_VECTOR_REST_URL"),
-    token: required(env.UPSTASH_VECTOR_REST_TOKEN, "UPSTASH_VECTOR_REST_TOKEN"),
-    retry: false,
-  });
+  const url = required(env.UPSTASH_VECTOR_REST_URL, "UPSTASH_VECTOR_REST_URL");
+  const token = required(env.UPSTASH_VECTOR_REST_TOKEN, "UPSTASH_VECTOR_REST_TOKEN");
+  return memoized(vectorClients, url, token, () => new Index({ url, token, retry: false }));
 }

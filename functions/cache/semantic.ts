@@ -6,7 +6,7 @@ import { step, type Deadline, type StepResult } from "./budget";
 import type { CacheDeps } from "./deps";
 import type { QueryVector } from "./embedding";
 import { VectorMetadataSchema, type VectorMetadata } from "./entry";
-import { verifyCandidate, type Verdict } from "./verify";
+import { verifierFor, type Verdict } from "./verify";
 
 /** Upstash's cosine score → cosine similarity. */
 export const scoreToCosine = (score: number): number => 2 * score - 1;
@@ -63,13 +63,14 @@ export interface Selection {
 export function selectCandidates(candidates: readonly Candidate[], query: string, threshold: number, verifier: CacheVerifier, now: number): Selection {
   const selection: Selection = { accepted: [], expired: [], rejected: [] };
   const ranked = [...candidates].sort((a, b) => b.similarity - a.similarity);
+  const verify = verifierFor(verifier, query);
   for (const candidate of ranked) {
     if (candidate.similarity < threshold) continue;
     if (candidate.metadata.expiresAt <= now) {
       selection.expired.push(candidate);
       continue;
     }
-    const verdict = verifyCandidate(verifier, query, candidate.metadata.query);
+    const verdict = verify(candidate.metadata.query);
     if (verdict.ok) selection.accepted.push(candidate);
     else selection.rejected.push({ candidate, verdict });
   }

@@ -67,11 +67,18 @@ function checkPair(settings: CacheVerifier, a: QueryFeatures, b: QueryFeatures):
 }
 
 /**
- * Decides whether a cached entry stored for `cachedQuery` may answer `query` (both the raw last
- * user messages). Symmetric; every check can be switched off in config. With `enabled: false`
- * every candidate passes.
+ * The verifier for one query: decides whether a cached entry stored for `cachedQuery` may answer
+ * `query` (both the raw last user messages). The query's features are computed once, on the first
+ * candidate, however many candidates it is asked about. Symmetric; every check can be switched off
+ * in config. With `enabled: false` every candidate passes.
  */
+export function verifierFor(settings: CacheVerifier, query: string): (cachedQuery: string) => Verdict {
+  if (!settings.enabled) return () => ({ ok: true });
+  let features: QueryFeatures | undefined;
+  return (cachedQuery) => checkPair(settings, (features ??= queryFeatures(query)), queryFeatures(cachedQuery));
+}
+
+/** One verdict for one pair: `verifierFor(settings, query)(cachedQuery)`. */
 export function verifyCandidate(settings: CacheVerifier, query: string, cachedQuery: string): Verdict {
-  if (!settings.enabled) return { ok: true };
-  return checkPair(settings, queryFeatures(query), queryFeatures(cachedQuery));
+  return verifierFor(settings, query)(cachedQuery);
 }
