@@ -1,8 +1,9 @@
 // The semantic cache's latency through the edge: the whole local stack (dev/stack.ts, wrangler dev)
 // on free ports, the dev config (cache on). Measures a HIT (the same request again), a MISS (unique
 // requests) and the same requests bypassing the cache (`refresh, no-store`), the embedding time
-// measured directly (the target's yardstick) and as the Vector stand-in spent it on the MISS row's
-// queries (it runs in this process), and a HIT vs a MISS when the simulated provider takes 1 s.
+// measured directly between those pairs (the target's yardstick) and as the Vector stand-in spent it
+// on the MISS row's queries (it runs in this process), and a HIT vs a MISS when the simulated
+// provider takes 1 s.
 // Run: `npx tsx bench/cache-edge.bench.ts`.
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -74,20 +75,15 @@ async function setSimLatency(simUrl: string, latencyMs: number | undefined): Pro
   if (!response.ok) throw new Error(`simulator fault API answered ${response.status}`);
 }
 
-/** Embedding time of one unique query, measured directly in this process with the stand-ins' model. */
-async function embeddingTimes(count: number): Promise<number[]> {
-  await embed(["warm-up"]);
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await embed([uniqueQuestion()]);
-    times.push(performance.now() - started);
-  }
-  return times;
+/** Embedding time (ms) of one unique query, measured directly in this process with the stand-ins' model. */
+async function embeddingTime(): Promise<number> {
+  const started = performance.now();
+  await embed([uniqueQuestion()]);
+  return performance.now() - started;
 }
 
 interface Embedding {
-  /** One unique query embedded directly in this process, after the rows: the target's yardstick. */
+  /** One unique query embedded directly in this process after each MISS/BYPASS pair: the target's yardstick. */
   alone: LatencySummary;
   /** The Vector stand-in's embedding of each MISS query, timed inside the stand-in during the MISS row. */
   inStandIn: LatencySummary;
@@ -97,17 +93,24 @@ async function measure(stack: Stack): Promise<{ rows: Row[]; embedding: Embeddin
   const edge = stack.urls.edge;
   for (let i = 0; i < 10; i++) await chat(edge, uniqueQuestion(), "no-store"); // warm the isolates
 
-  // MISS and bypass alternate on the same unique questions, so drift hits both alike; no-store keeps
-  // the background store (an embedding in the Vector server) out of the next request's way.
+  // MISS and bypass alternate on the same unique questions, and one embedding is timed directly after
+  // each pair, so drift and load hit all three alike; no-store keeps the background store (an
+  // embedding in the Vector server) out of the next request's way.
   const miss: Row = { name: "MISS (unique, no-store)", calls: [], expect: "MISS" };
   const bypass: Row = { name: "BYPASS (same, refresh, no-store)", calls: [], expect: "BYPASS; reason=refresh" };
-  const stopRecording = recordEmbeddingTimes();
+  const standInTimes: number[] = [];
+  const aloneTimes: number[] = [];
+  await embed(["warm-up"]);
   for (let i = 0; i < ROWS; i++) {
     const question = uniqueQuestion();
+    const stopRecording = recordEmbeddingTimes();
     miss.calls.push(await chat(edge, question, "no-store"));
     bypass.calls.push(await chat(edge, question, "refresh, no-store"));
+    standInTimes.push(...stopRecording());
+    aloneTimes.push(await embeddingTime());
   }
-  const inStandIn = summarize(stopRecording());
+  const inStandIn = summarize(standInTimes);
+  const alone = summarize(aloneTimes);
 
   // The HIT row after the MISS row: each exact hit also starts a vector query, whose embedding would
   // still be queued in the stand-in when the MISS row began.
@@ -133,9 +136,6 @@ async function measure(stack: Stack): Promise<{ rows: Row[]; embedding: Embeddin
   } finally {
     await setSimLatency(stack.urls.sim, undefined);
   }
-  // Last: this blocks the process (and the stand-ins in it) for ROWS embeddings, long enough for idle
-  // keep-alive connections to the edge to be closed under it.
-  const alone = summarize(await embeddingTimes(ROWS));
   return { rows: [hit, miss, bypass, missStored, slowHit, slowMiss], embedding: { alone, inStandIn } };
 }
 
@@ -145,7 +145,7 @@ function report(rows: Row[], { alone: embedding, inStandIn }: Embedding): void {
     const asExpected = row.calls.filter((call) => call.status === 200 && call.cache.startsWith(row.expect)).length;
     return [row.name, String(stats.count), fixed(stats.p50), fixed(stats.p99), fixed(stats.mean), `${asExpected}/${row.calls.length}`];
   });
-  table.push(["embedding alone (dev/embedder, in process)", String(embedding.count), fixed(embedding.p50), fixed(embedding.p99), fixed(embedding.mean), ""]);
+  table.push(["embedding alone (in process, between the pairs)", String(embedding.count), fixed(embedding.p50), fixed(embedding.p99), fixed(embedding.mean), ""]);
   table.push(["embedding in the Vector stand-in (MISS row)", String(inStandIn.count), fixed(inStandIn.p50), fixed(inStandIn.p99), fixed(inStandIn.mean), ""]);
   console.log(formatTable(["through the edge", "n", "p50 ms", "p99 ms", "mean ms", "200 + header as expected"], table));
 
