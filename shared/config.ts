@@ -6,6 +6,7 @@ import { CacheConfigSchema } from "./cache-config";
 import { DEV_CONFIG_INPUT } from "./dev-config";
 import { EnrichmentConfigSchema } from "./enrich-config";
 import { GuardrailConfigSchema } from "./guardrail-config";
+import { LOG_LEVELS, type LogLevel } from "./log";
 import { BreakerPolicySchema, FallbackPolicySchema, OutputValidationSchema, RetryPolicySchema, TimeoutPolicySchema } from "./policies";
 import { CorsConfigSchema, TenantsConfigSchema } from "./tenants";
 
@@ -68,6 +69,16 @@ export const OverloadConfigSchema = z.object({
 });
 export type OverloadConfig = z.infer<typeof OverloadConfigSchema>;
 
+/**
+ * Logging for every Worker. At "info" (the default) the edge writes one "request" line per request
+ * with what the pipeline did (route, target, attempts, cache, guardrail verdicts, cost) and the other
+ * Workers write only what needs attention (a failed attempt, a breaker that opened, a cache that
+ * failed open, an RPC that failed); "debug" adds one "rpc done" line per RPC call of every Worker.
+ */
+export const LoggingConfigSchema = z.object({
+  level: z.enum(LOG_LEVELS).default("info"),
+});
+
 export const PlatformConfigSchema = z
   .object({
     providers: z.record(z.string(), ProviderSchema),
@@ -82,6 +93,7 @@ export const PlatformConfigSchema = z
     /** CORS for browser frontends (off until origins are listed). */
     cors: CorsConfigSchema.prefault({}),
     overload: OverloadConfigSchema.prefault({}),
+    logging: LoggingConfigSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     for (const [alias, route] of Object.entries(config.routes)) {
@@ -147,6 +159,11 @@ export function optionalPlatformConfig(raw: unknown, onInvalid: (error: ConfigEr
     onInvalid(error);
     return undefined;
   }
+}
+
+/** The log level PLATFORM_CONFIG names; "info" when it is invalid (the Worker's config path logs why). */
+export function logLevelOf(raw: unknown): LogLevel {
+  return optionalPlatformConfig(raw, () => {})?.logging.level ?? "info";
 }
 
 /** The id of a target in headers, breakers and overrides: "<provider>/<model>". */

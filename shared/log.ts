@@ -4,7 +4,8 @@
 // lengths, verdicts and finding types, never the text itself.
 import { parseTraceparent, startSpan } from "./trace";
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFields = Record<string, unknown>;
 
 /** Key names whose values are credentials ("access_token", "x-api-key"), but not counters like "prompt_tokens". */
@@ -28,13 +29,18 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger that adds these fields to every line. */
   with(fields: LogFields): Logger;
+  /** The same logger writing lines at `level` and above. */
+  atLevel(level: LogLevel): Logger;
 }
+
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 /** A logger is one small object (no closures per instance): `with` runs on every request. */
 class JsonLogger implements Logger {
   constructor(
     private readonly base: LogFields,
     private readonly sink: (line: string) => void,
+    private readonly level: LogLevel,
   ) {}
 
   debug(message: string, fields?: LogFields): void {
@@ -54,44 +60,53 @@ class JsonLogger implements Logger {
   }
 
   with(fields: LogFields): Logger {
-    return new JsonLogger({ ...this.base, ...fields }, this.sink);
+    return new JsonLogger({ ...this.base, ...fields }, this.sink, this.level);
+  }
+
+  atLevel(level: LogLevel): Logger {
+    return level === this.level ? this : new JsonLogger(this.base, this.sink, level);
   }
 
   private write(level: LogLevel, message: string, fields?: LogFields): void {
+    if (RANK[level] < RANK[this.level]) return;
     const sink = this.sink;
     sink(JSON.stringify({ time: new Date().toISOString(), level, message, ...(redact({ ...this.base, ...fields }) as LogFields) }));
   }
 }
 
 /**
- * Creates a logger for one Worker (and, with `with`, one request). Lines go to console.log as JSON,
- * which Workers Logs and `wrangler tail` collect; fields are redacted before printing.
+ * Creates a logger for one Worker (and, with `with`, one request). Lines at `level` and above go to
+ * console.log as JSON, which Workers Logs and `wrangler tail` collect; fields are redacted before
+ * printing.
  */
-export function createLogger(base: LogFields, sink: (line: string) => void = console.log): Logger {
-  return new JsonLogger(base, sink);
+export function createLogger(base: LogFields, sink: (line: string) => void = console.log, level: LogLevel = "info"): Logger {
+  return new JsonLogger(base, sink, level);
 }
 
 /**
- * The logger of one RPC call: continues the caller's W3C trace (a fresh span under the caller's), so
- * each line carries traceId, spanId, parentSpanId and the RPC's name. A missing or malformed
- * traceparent starts a new trace rather than failing the call.
+ * The logger of one RPC call, at `level` (PLATFORM_CONFIG's logging.level): continues the caller's
+ * W3C trace (a fresh span under the caller's), so each line carries traceId, spanId, parentSpanId
+ * and the RPC's name. A missing or malformed traceparent starts a new trace rather than failing the call.
  */
-export function rpcLogger(root: Logger, traceparent: string | undefined, rpc: string): Logger {
+export function rpcLogger(root: Logger, traceparent: string | undefined, rpc: string, level: LogLevel): Logger {
   const parent = parseTraceparent(traceparent);
   const span = startSpan(parent);
-  return root.with(parent ? { traceId: span.traceId, spanId: span.spanId, parentSpanId: parent.spanId, rpc } : { traceId: span.traceId, spanId: span.spanId, rpc });
+  return root.atLevel(level).with(parent ? { traceId: span.traceId, spanId: span.spanId, parentSpanId: parent.spanId, rpc } : { traceId: span.traceId, spanId: span.spanId, rpc });
 }
 
 /**
- * Runs one RPC method's body and logs one line when it ends: "rpc done" with its duration and the
- * fields `summary` picks from the result (verdicts, statuses, counts — never message content), or
- * "rpc failed" with the error (redacted like every line), which is then rethrown unchanged.
+ * Runs one RPC method's body and logs one line when it ends: "rpc done" (debug) with its duration
+ * and the fields `summary` picks from the result (verdicts, statuses, counts — never message
+ * content), or "rpc failed" (warn) with the error (redacted like every line), which is then rethrown
+ * unchanged. At the default level (info) a call that succeeds writes nothing: the edge's one
+ * "request" line per request carries what the pipeline's calls did, and writing a line costs a
+ * Worker invocation more CPU than most calls' own work (docs/benchmarks.md).
  */
 export async function loggedCall<T>(log: Logger, run: () => Promise<T> | T, summary?: (result: T) => LogFields): Promise<T> {
   const started = Date.now();
   try {
     const result = await run();
-    log.info("rpc done", { ms: Date.now() - started, ...summary?.(result) });
+    log.debug("rpc done", { ms: Date.now() - started, ...summary?.(result) });
     return result;
   } catch (error) {
     log.warn("rpc failed", { ms: Date.now() - started, error });

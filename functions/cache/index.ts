@@ -6,6 +6,7 @@ import {
   checkDependency,
   createLogger,
   loggedCall,
+  logLevelOf,
   rpcLogger,
   type Logger,
   redisFromEnv,
@@ -64,7 +65,7 @@ export default class CacheWorker extends WorkerEntrypoint<Env> implements CacheR
   }
 
   async lookup(context: RpcContext, input: Omit<LookupInput, "context">): Promise<CacheLookupResult> {
-    const log = rpcLogger(rootLogger, context.traceparent, "lookup");
+    const log = rpcLogger(rootLogger, context.traceparent, "lookup", logLevelOf(this.env.PLATFORM_CONFIG));
     return loggedCall(log, async () => {
       // With the cache off for this alias, answer before any client is built (and count nothing).
       const config = cacheConfig(this.env);
@@ -78,7 +79,7 @@ export default class CacheWorker extends WorkerEntrypoint<Env> implements CacheR
   }
 
   async store(context: RpcContext, input: Omit<StoreInput, "context">): Promise<StoreOutcome> {
-    const log = rpcLogger(rootLogger, context.traceparent, "store");
+    const log = rpcLogger(rootLogger, context.traceparent, "store", logLevelOf(this.env.PLATFORM_CONFIG));
     return loggedCall(log, async () => {
       const config = cacheConfig(this.env);
       if (config && bypassReason(config, input.request) === "disabled") return { stored: false, reason: "disabled" };
@@ -89,7 +90,7 @@ export default class CacheWorker extends WorkerEntrypoint<Env> implements CacheR
   }
 
   async invalidate(context: RpcContext, input: { tenant: string } & CacheInvalidateRequest): Promise<{ deleted: number; reason?: string }> {
-    const log = rpcLogger(rootLogger, context.traceparent, "invalidate");
+    const log = rpcLogger(rootLogger, context.traceparent, "invalidate", logLevelOf(this.env.PLATFORM_CONFIG));
     return loggedCall(log, async () => {
       const deps = this.deps(log);
       if (!deps.ok) return { deleted: 0, reason: deps.reason };
@@ -98,7 +99,7 @@ export default class CacheWorker extends WorkerEntrypoint<Env> implements CacheR
   }
 
   async stats(context: RpcContext, input: { tenant: string }): Promise<CacheStats> {
-    const log = rpcLogger(rootLogger, context.traceparent, "stats");
+    const log = rpcLogger(rootLogger, context.traceparent, "stats", logLevelOf(this.env.PLATFORM_CONFIG));
     return loggedCall(log, async () => {
       const deps = this.deps(log);
       if (!deps.ok) return { hits: 0, exactHits: 0, semanticHits: 0, misses: 0, bypasses: 0, stores: 0, failOpen: 0, rejectedByVerifier: 0, reason: deps.reason };
@@ -107,7 +108,7 @@ export default class CacheWorker extends WorkerEntrypoint<Env> implements CacheR
   }
 
   async maintenance(context: RpcContext): Promise<{ expiredRemoved: number; reason?: string }> {
-    const log = rpcLogger(rootLogger, context.traceparent, "maintenance");
+    const log = rpcLogger(rootLogger, context.traceparent, "maintenance", logLevelOf(this.env.PLATFORM_CONFIG));
     return loggedCall(log, async () => {
       const deps = this.deps(log);
       if (!deps.ok) return { expiredRemoved: 0, reason: deps.reason };
@@ -117,7 +118,7 @@ export default class CacheWorker extends WorkerEntrypoint<Env> implements CacheR
 
   /** The cache fails open, so an unreachable store makes it "degraded", not "down". */
   async health(context: RpcContext): Promise<WorkerHealth> {
-    return loggedCall(rpcLogger(rootLogger, context.traceparent, "health"), async () => {
+    return loggedCall(rpcLogger(rootLogger, context.traceparent, "health", logLevelOf(this.env.PLATFORM_CONFIG)), async () => {
       const [redis, vector] = await Promise.all([
         checkDependency(() => redisFromEnv(this.env).ping(), PROBE_TIMEOUT_MS, "degraded"),
         checkDependency(() => vectorFromEnv(this.env).info(), PROBE_TIMEOUT_MS, "degraded"),

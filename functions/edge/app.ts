@@ -1,6 +1,6 @@
 // The edge's Hono app: tracing and error rendering for every request, then the public routes.
 import { Hono } from "hono";
-import { GatewayError, createLogger, errorResponse, formatTraceparent, parseTraceparent, startSpan } from "@llm-edge/shared";
+import { GatewayError, createLogger, errorResponse, formatTraceparent, logLevelOf, parseTraceparent, startSpan } from "@llm-edge/shared";
 import { requireApiKey } from "./auth";
 import { corsMiddleware } from "./cors";
 import { healthRoute } from "./health";
@@ -27,13 +27,36 @@ app.use("*", async (c, next) => {
   const trace = startSpan(parent);
   c.set("trace", trace);
   c.set("traceparent", formatTraceparent(trace));
-  const log = rootLogger.with(parent ? { traceId: trace.traceId, spanId: trace.spanId, parentSpanId: parent.spanId } : { traceId: trace.traceId, spanId: trace.spanId });
+  const log = rootLogger.atLevel(logLevelOf(c.env.PLATFORM_CONFIG)).with(parent ? { traceId: trace.traceId, spanId: trace.spanId, parentSpanId: parent.spanId } : { traceId: trace.traceId, spanId: trace.spanId });
   c.set("log", log);
   await next();
   setTraceHeader(c.res, trace.traceId, (name, value) => c.header(name, value));
-  // One line per request: no query string, no body (they may hold user data).
-  log.info("request", { method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started, tenant: c.get("tenant") });
+  // One line per request: no query string, no body (they may hold user data); what the pipeline did
+  // comes from the x-gateway-* headers the client got.
+  log.info("request", { method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started, tenant: c.get("tenant"), ...pipelineFields(c.res.headers) });
 });
+
+/** The request line's fields for the x-gateway-* headers a response carries (route, target, attempts, cache, guardrail, cost). */
+function pipelineFields(headers: Headers): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [field, header] of PIPELINE_HEADERS) {
+    const value = headers.get(header);
+    if (value !== null) fields[field] = value;
+  }
+  return fields;
+}
+
+const PIPELINE_HEADERS = [
+  ["route", "x-gateway-route"],
+  ["provider", "x-gateway-provider"],
+  ["model", "x-gateway-model"],
+  ["attempts", "x-gateway-attempts"],
+  ["fallbackIndex", "x-gateway-fallback-index"],
+  ["skipped", "x-gateway-skipped"],
+  ["cache", "x-gateway-cache"],
+  ["guardrail", "x-gateway-guardrail"],
+  ["costUsd", "x-gateway-cost-usd"],
+] as const;
 
 /**
  * Adds x-gateway-trace-id to the finished response in place. The responses the routes build have

@@ -3,7 +3,7 @@
 // each change) runs the driver loop, and every task call goes through the shared pipeline — or, for a
 // task that is a job, through a child coordinator that reports its end back to this one.
 import { DurableObject } from "cloudflare:workers";
-import { createLogger, edgeKeyPrefix, loggedCall, optionalPlatformConfig, recordSpend, redisFromEnv, rpcLogger, type Logger, type CacheRpc, type GatewayRpc, type GuardrailRpc, type PipelineServices } from "@llm-edge/shared";
+import { createLogger, edgeKeyPrefix, loggedCall, logLevelOf, optionalPlatformConfig, recordSpend, redisFromEnv, rpcLogger, type Logger, type CacheRpc, type GatewayRpc, type GuardrailRpc, type PipelineServices } from "@llm-edge/shared";
 import { isTerminalJobStatus, type JobEvent, type JobSpec, type JobStatus, type JobView } from "@llm-edge/shared/jobs";
 import { JobDriver } from "./driver";
 import { childJobId, runChildCall } from "./child-call";
@@ -48,7 +48,7 @@ export class JobCoordinator extends DurableObject<Env> {
       execute: (task, signal) => {
         const job = this.store.job()!;
         if (task.child) return this.runChild(job, { ...task, child: task.child }, signal);
-        const log = rpcLogger(taskLogger, job.traceparent, "task");
+        const log = rpcLogger(taskLogger, job.traceparent, "task", logLevelOf(env.PLATFORM_CONFIG));
         const config = optionalPlatformConfig(env.PLATFORM_CONFIG, (error) => log.error("invalid PLATFORM_CONFIG: every pipeline step asks its Worker", { problems: error.message }));
         const call = { tenant: job.tenant, jobId: job.id, traceparent: job.traceparent, task, signal, background: (work: Promise<unknown>) => ctx.waitUntil(work), ...(config ? { config } : {}) };
         const spent = runTaskCall(services, call).then((outcome) => {

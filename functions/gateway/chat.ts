@@ -26,7 +26,9 @@ export interface GatewayDeps {
 function streamCostComment(config: PlatformConfig, target: ResolvedTarget, input: ChatCallInput, end: StreamEnd, log: Logger): string | undefined {
   const usage = end.usage ?? estimateUsage(input.request, end.content);
   const cost = costUsd(config.prices, target.model, usage);
-  log.info("stream finished", { target: target.id, outcome: end.outcome, usage, costUsd: cost, usageEstimated: !end.usage });
+  const fields = { target: target.id, outcome: end.outcome, usage, costUsd: cost, usageEstimated: !end.usage };
+  if (end.outcome === "complete") log.debug("stream finished", fields);
+  else log.warn("stream finished", fields);
   return cost === undefined ? undefined : `x-gateway-cost-usd=${cost.toFixed(8)}`;
 }
 

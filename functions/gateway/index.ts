@@ -4,6 +4,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   createLogger,
   loggedCall,
+  logLevelOf,
   rpcLogger,
   signalFromProbe,
   type BreakerProbeReport,
@@ -53,7 +54,7 @@ export default class GatewayWorker extends WorkerEntrypoint<Env> implements Gate
       env: this.env as unknown as GatewayDeps["env"],
       bindings: { AI: Reflect.get(this.env, "AI") as Ai | undefined },
       breakers: breakerRegistry(this.env),
-      log: rpcLogger(rootLogger, context.traceparent, rpc),
+      log: rpcLogger(rootLogger, context.traceparent, rpc, logLevelOf(this.env.PLATFORM_CONFIG)),
       waitUntil: (work) => this.ctx.waitUntil(work),
     };
   }
@@ -74,7 +75,7 @@ export default class GatewayWorker extends WorkerEntrypoint<Env> implements Gate
   }
 
   async models(context: RpcContext): Promise<ModelList> {
-    return loggedCall(rpcLogger(rootLogger, context.traceparent, "models"), () => {
+    return loggedCall(rpcLogger(rootLogger, context.traceparent, "models", logLevelOf(this.env.PLATFORM_CONFIG)), () => {
       const config = gatewayConfig(this.env);
       return { object: "list" as const, data: Object.keys(config.routes).map((id) => ({ id, object: "model" as const, created: 0, owned_by: "llm-edge" })) };
     });
@@ -89,7 +90,7 @@ export default class GatewayWorker extends WorkerEntrypoint<Env> implements Gate
   }
 
   async health(context: RpcContext): Promise<WorkerHealth> {
-    return loggedCall(rpcLogger(rootLogger, context.traceparent, "health"), async () => {
+    return loggedCall(rpcLogger(rootLogger, context.traceparent, "health", logLevelOf(this.env.PLATFORM_CONFIG)), async () => {
       const breakers = breakerRegistry(this.env);
       await breakers.sync();
       return gatewayHealth(this.env, breakers.snapshots(Date.now()));

@@ -6,6 +6,7 @@ import {
   checkDependency,
   createLogger,
   loggedCall,
+  logLevelOf,
   parsePlatformConfig,
   rpcLogger,
   redisFromEnv,
@@ -46,7 +47,7 @@ export default class GuardrailWorker extends WorkerEntrypoint<Env> implements Gu
 
   private deps(context: RpcContext, rpc: string): GuardrailDeps {
     const config = guardrailConfig(this.env);
-    return { config, reviews: reviewQueueFromEnv(this.env, config), log: rpcLogger(rootLogger, context.traceparent, rpc) };
+    return { config, reviews: reviewQueueFromEnv(this.env, config), log: rpcLogger(rootLogger, context.traceparent, rpc, logLevelOf(this.env.PLATFORM_CONFIG)) };
   }
 
   /**
@@ -68,7 +69,7 @@ export default class GuardrailWorker extends WorkerEntrypoint<Env> implements Gu
    * only the review queue needs Redis, so losing it degrades, not downs.
    */
   async health(context: RpcContext): Promise<WorkerHealth> {
-    return loggedCall(rpcLogger(rootLogger, context.traceparent, "health"), () => this.healthReport(), (report) => ({ status: report.status }));
+    return loggedCall(rpcLogger(rootLogger, context.traceparent, "health", logLevelOf(this.env.PLATFORM_CONFIG)), () => this.healthReport(), (report) => ({ status: report.status }));
   }
 
   private async healthReport(): Promise<WorkerHealth> {

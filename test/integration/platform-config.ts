@@ -8,6 +8,8 @@ const sim = (model: string) => ({ provider: "sim", model });
 
 export const TEST_PLATFORM_CONFIG = {
   ...DEV_CONFIG_INPUT,
+  // Every Worker's "rpc done" line, so the trace tests can follow one request across Workers.
+  logging: { level: "debug" },
   routes: {
     ...DEV_CONFIG_INPUT.routes,
     "t-retry": { targets: [sim("t-retry-a")], retry: fastRetry },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parsePlatformConfig } from "../../shared/config";
+import { ConfigError, logLevelOf, parsePlatformConfig } from "../../shared/config";
 
 describe("platform config", () => {
   it("uses the offline dev config when none is set: alias default → sim-primary, then sim-secondary", () => {
@@ -17,6 +17,14 @@ describe("platform config", () => {
     expect(route.breaker.consecutiveFailures).toBe(5);
     expect(route.fallback.statuses).toContain(503);
     expect(route.strategy).toBe("ordered");
+  });
+
+  it("logging.level: info by default, the configured level, info again for a config that does not parse", () => {
+    const base = { providers: { p: { type: "openai" } }, routes: { r: { targets: [{ provider: "p", model: "m" }] } } };
+    expect(logLevelOf(JSON.stringify(base))).toBe("info");
+    expect(logLevelOf(JSON.stringify({ ...base, logging: { level: "debug" } }))).toBe("debug");
+    expect(logLevelOf("{not json")).toBe("info");
+    expect(() => parsePlatformConfig({ ...base, logging: { level: "verbose" } })).toThrow(/logging\.level/);
   });
 
   it("requires weights on every target of a weighted route", () => {

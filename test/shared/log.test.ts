@@ -37,4 +37,19 @@ describe("JSON logger", () => {
     expect(line.access_token).toBe("[REDACTED]");
     expect(line.refresh_token).toBe("[REDACTED]");
   });
+
+  it("writes only lines at its level and above; atLevel and with keep base fields and level", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ worker: "edge" }, (line) => lines.push(line), "warn");
+    logger.debug("d");
+    logger.info("i");
+    logger.with({ traceId: "abc" }).warn("w");
+    logger.error("e");
+    expect(lines.map((line) => JSON.parse(line).message)).toEqual(["w", "e"]);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ worker: "edge", traceId: "abc" });
+    lines.length = 0;
+    const verbose = logger.atLevel("debug").with({ traceId: "def" });
+    verbose.debug("d");
+    expect(lines.map((line) => JSON.parse(line))).toMatchObject([{ level: "debug", message: "d", worker: "edge", traceId: "def" }]);
+  });
 });

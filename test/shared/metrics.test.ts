@@ -74,20 +74,30 @@ describe("rpcLogger and loggedCall", () => {
     return { lines, root: createLogger({ worker: "cache" }, (line) => lines.push(line)) };
   };
 
-  it("continues the caller's trace with a fresh span and logs one line per call with its summary", async () => {
+  it("at debug: continues the caller's trace with a fresh span and logs one line per call with its summary", async () => {
     const { lines, root } = capture();
     const caller = startSpan();
-    const log = rpcLogger(root, formatTraceparent(caller), "lookup");
+    const log = rpcLogger(root, formatTraceparent(caller), "lookup", "debug");
     await expect(loggedCall(log, async () => ({ status: "MISS" }), (result) => ({ status: result.status }))).resolves.toEqual({ status: "MISS" });
     const line = JSON.parse(lines[0]!);
-    expect(line).toMatchObject({ level: "info", message: "rpc done", worker: "cache", rpc: "lookup", traceId: caller.traceId, parentSpanId: caller.spanId, status: "MISS" });
+    expect(lines).toHaveLength(1);
+    expect(line).toMatchObject({ level: "debug", message: "rpc done", worker: "cache", rpc: "lookup", traceId: caller.traceId, parentSpanId: caller.spanId, status: "MISS" });
     expect(line.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(line.spanId).not.toBe(caller.spanId);
   });
 
+  it("at info (the default): a call that succeeds writes nothing, one that fails writes its warning", async () => {
+    const { lines, root } = capture();
+    const log = rpcLogger(root, formatTraceparent(startSpan()), "lookup", "info");
+    await loggedCall(log, async () => ({ status: "MISS" }), (result) => ({ status: result.status }));
+    expect(lines).toEqual([]);
+    await expect(loggedCall(log, async () => Promise.reject(new Error("down")))).rejects.toThrow("down");
+    expect(lines.map((line) => JSON.parse(line))).toMatchObject([{ level: "warn", message: "rpc failed", rpc: "lookup" }]);
+  });
+
   it("starts a new trace for a malformed traceparent and logs a failure (redacted) before rethrowing it", async () => {
     const { lines, root } = capture();
-    const log = rpcLogger(root, "not-a-traceparent", "chat");
+    const log = rpcLogger(root, "not-a-traceparent", "chat", "info");
     await expect(loggedCall(log, async () => Promise.reject(new Error("upstream refused key sk-live-abcdef123456")))).rejects.toThrow("upstream refused");
     const line = JSON.parse(lines[0]!);
     expect(line).toMatchObject({ level: "warn", message: "rpc failed", rpc: "chat" });

@@ -50,7 +50,21 @@ describe("traces across Workers", () => {
     const rpcs = lines.filter((line) => line.message === "rpc done").map((line) => `${line.worker}.${line.rpc}`);
     expect(rpcs).toEqual(expect.arrayContaining(["guardrail.checkInput", "cache.lookup", "gateway.chat", "guardrail.checkOutput", "cache.store"]));
     const edge = lines.find((line) => line.worker === "edge" && line.message === "request")!;
-    expect(edge).toMatchObject({ method: "POST", path: "/v1/chat/completions", status: 200, tenant: "tenant-a" });
+    // The request line says what the pipeline did, from the response's x-gateway-* headers.
+    expect(edge).toMatchObject({
+      method: "POST",
+      path: "/v1/chat/completions",
+      status: 200,
+      tenant: "tenant-a",
+      route: "t-obs-cache",
+      provider: "sim",
+      model: "t-obs-cache-a",
+      attempts: "1",
+      cache: response.headers.get("x-gateway-cache"),
+      guardrail: response.headers.get("x-gateway-guardrail"),
+    });
+    expect(edge.cache).toMatch(/^MISS/);
+    expect(edge.guardrail).toBe("input=pass; output=pass");
     // Each Worker's span hangs under the edge's span.
     const gateway = lines.find((line) => line.worker === "gateway" && line.rpc === "chat")!;
     expect(gateway.parentSpanId).toBe(edge.spanId);
@@ -67,6 +81,9 @@ describe("traces across Workers", () => {
     await waitFor(async () => traceLines(traceId).some((line) => line.worker === "edge" && line.message === "request"), 10_000, "the edge's request line");
     const edge = traceLines(traceId).find((line) => line.worker === "edge" && line.message === "request")!;
     expect(edge.parentSpanId).toBe(clientSpan);
+    // A priced model: the request line carries the cost the client was told.
+    expect(response.headers.get("x-gateway-cost-usd")).toMatch(/^\d+\.\d{8}$/);
+    expect(edge.costUsd).toBe(response.headers.get("x-gateway-cost-usd"));
   });
 
   it("a job: the fan-out Worker, its coordinator's task calls and the Workers they reach log the job's trace id", async () => {
