@@ -31,6 +31,8 @@ export interface Logger {
   with(fields: LogFields): Logger;
   /** The same logger writing lines at `level` and above. */
   atLevel(level: LogLevel): Logger;
+  /** Whether a line at `level` would be written (to skip building fields nobody reads). */
+  writes(level: LogLevel): boolean;
 }
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -67,8 +69,12 @@ class JsonLogger implements Logger {
     return level === this.level ? this : new JsonLogger(this.base, this.sink, level);
   }
 
+  writes(level: LogLevel): boolean {
+    return RANK[level] >= RANK[this.level];
+  }
+
   private write(level: LogLevel, message: string, fields?: LogFields): void {
-    if (RANK[level] < RANK[this.level]) return;
+    if (!this.writes(level)) return;
     const sink = this.sink;
     sink(JSON.stringify({ time: new Date().toISOString(), level, message, ...(redact({ ...this.base, ...fields }) as LogFields) }));
   }
@@ -106,7 +112,7 @@ export async function loggedCall<T>(log: Logger, run: () => Promise<T> | T, summ
   const started = Date.now();
   try {
     const result = await run();
-    log.debug("rpc done", { ms: Date.now() - started, ...summary?.(result) });
+    if (log.writes("debug")) log.debug("rpc done", { ms: Date.now() - started, ...summary?.(result) });
     return result;
   } catch (error) {
     log.warn("rpc failed", { ms: Date.now() - started, error });

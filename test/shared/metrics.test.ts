@@ -89,8 +89,10 @@ describe("rpcLogger and loggedCall", () => {
   it("at info (the default): a call that succeeds writes nothing, one that fails writes its warning", async () => {
     const { lines, root } = capture();
     const log = rpcLogger(root, formatTraceparent(startSpan()), "lookup", "info");
-    await loggedCall(log, async () => ({ status: "MISS" }), (result) => ({ status: result.status }));
+    let summarized = 0;
+    await loggedCall(log, async () => ({ status: "MISS" }), (result) => ({ status: result.status, calls: ++summarized }));
     expect(lines).toEqual([]);
+    expect(summarized).toBe(0); // the summary is not even built
     await expect(loggedCall(log, async () => Promise.reject(new Error("down")))).rejects.toThrow("down");
     expect(lines.map((line) => JSON.parse(line))).toMatchObject([{ level: "warn", message: "rpc failed", rpc: "lookup" }]);
   });
