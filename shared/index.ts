@@ -15,6 +15,7 @@ export * from "./pipeline";
 export * from "./completion-stream";
 export * from "./rpc";
 export * from "./sse";
+export * from "./stream-tap";
 export * from "./tenants";
 export * from "./trace";
 export * from "./upstash";

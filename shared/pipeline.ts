@@ -7,6 +7,7 @@ import type { CacheControl } from "./cache-rpc";
 import type { PlatformConfig } from "./config";
 import { callWithCancellation } from "./cancellation";
 import { assembleCompletion, completionToSseStream } from "./completion-stream";
+import { tapText } from "./stream-tap";
 import { toGatewayError } from "./errors";
 import type { ErrorBody } from "./openai";
 import type { ChatCompletion, ChatCompletionRequest } from "./openai";
@@ -194,9 +195,13 @@ export async function runPipeline(services: PipelineServices, input: PipelineInp
   const store = (completion: ChatCompletion) =>
     services.cache.store(context, { tenant: input.tenant, request: state.request, completion, ...(control ? { control } : {}) }).catch(() => ({ stored: false }));
   if (state.stream) {
-    const [toClient, toCache] = state.stream.tee();
-    background(assembleCompletion(toCache).then((completion) => (completion ? store(completion) : undefined)));
-    return { ok: true, meta: meta(state), stream: toClient };
+    const tapped = tapText(state.stream);
+    background(
+      tapped.copy
+        .then((copy) => (copy.complete ? assembleCompletion(new Response(copy.text).body!) : undefined))
+        .then((completion) => (completion ? store(completion) : undefined)),
+    );
+    return { ok: true, meta: meta(state), stream: tapped.stream };
   }
   background(store(state.completion!));
   return { ok: true, meta: meta(state), completion: state.completion! };

@@ -1,5 +1,6 @@
 // Applies a fault to one model call, in contract order: latencyMs → hang → status (+ Retry-After),
-// then, on the way out, firstTokenDelayMs, malformed and cutAfterChunks (stream or JSON body).
+// then, on the way out, firstTokenDelayMs, malformed and cutAfterChunks (stream or JSON body) and
+// chunkDelayMs (between a stream's events).
 import type { ServerResponse } from "node:http";
 import { errorBody, faultMessage, type Wire } from "./errors";
 import type { Fault } from "./faults";
@@ -73,6 +74,7 @@ async function deliverStream(call: CallContext, events: SseEvent[], fault: Fault
   const cutAt = fault?.cutAfterChunks === undefined ? undefined : Math.min(fault.cutAfterChunks, events.length - 1);
   const malformedAt = fault?.malformed ? Math.min(1, events.length - 1) : undefined;
   for (const [index, event] of events.entries()) {
+    if (index > 0 && fault?.chunkDelayMs !== undefined && !(await wait(fault.chunkDelayMs, call.signal))) return;
     if (call.signal.aborted) return;
     if (index === cutAt) {
       destroyConnection(call);

@@ -10,6 +10,8 @@ export const faultSchema = z.strictObject({
   hang: z.boolean().optional(),
   firstTokenDelayMs: z.number().int().min(0).optional(),
   cutAfterChunks: z.number().int().min(0).optional(),
+  /** A stream's events after the first come this many ms apart (a model generating slowly). */
+  chunkDelayMs: z.number().int().min(0).max(10_000).optional(),
   malformed: z.boolean().optional(),
   invalidOutput: z.boolean().optional(),
   /** Canned output: the answer's text content, verbatim, instead of the generated one (no tool call). */

@@ -23,7 +23,7 @@ import {
   type PipelineResult,
   type PlatformConfig,
 } from "@llm-edge/shared";
-import { answerFigures, type AnswerFigures } from "./answer-figures";
+import { answerFiguresOf, type AnswerFigures } from "./answer-figures";
 import { auditFields, auditKeyId, auditMaxLen, auditStreamKey, type AuditEnv, type AuditRecord } from "./audit";
 import { parseApiKeys } from "./auth";
 import { edgeConfig } from "./config";
@@ -179,11 +179,7 @@ export function requestFacts(c: Context<EdgeEnv>, started: number): RequestFacts
       ? {
           streamFigures: {
             labels: { model, tenant: tenantLabel(tenant, config, c.env.API_KEYS) },
-            figures: response
-              .clone()
-              .text()
-              .then((text) => answerFigures(headers, text))
-              .catch(() => undefined),
+            figures: answerFiguresOf(c),
           },
         }
       : {}),

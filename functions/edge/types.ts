@@ -1,6 +1,7 @@
 // Types of the edge's Hono app: its bindings and the per-request variables set by middleware.
 import type { Hono } from "hono";
 import type { Logger, RateLimits, TraceContext } from "@llm-edge/shared";
+import type { AnswerFigures } from "./answer-figures";
 
 /** A key from the key store (absent for API_KEYS keys): its id and its own limits. */
 export interface StoredKey {
@@ -26,6 +27,8 @@ export interface EdgeVariables {
   tenant: string;
   apiKey: StoredKey | undefined;
   observed: ObservedCall | undefined;
+  /** The answer's tokens and cost, once a middleware asked (answer-figures.ts `answerFiguresOf`). */
+  answerFigures: Promise<AnswerFigures | undefined> | undefined;
 }
 
 export type EdgeEnv = { Bindings: Env; Variables: EdgeVariables };

@@ -3,7 +3,7 @@
 // reads. On workerd the pipe is the native IdentityTransformStream, so the bytes cross RPC without a
 // JavaScript pull per chunk. A cut, malformed event or idle gap ends the stream with an SSE error
 // event and no [DONE]; a client that goes away aborts the upstream call and frees a probe slot.
-import { encodeSseEvent, type ChatCompletionChunk, type SseEvent, type Usage } from "@llm-edge/shared";
+import { bytePipe, encodeSseEvent, type ChatCompletionChunk, type SseEvent, type Usage } from "@llm-edge/shared";
 import { DeadlineExceeded, IdleWatchdog } from "./attempt-timer";
 import type { UpstreamCall } from "./chat-attempt";
 import { checkContent } from "./output";
@@ -47,13 +47,6 @@ export interface ClientStreamInput {
 type Failure = { code: string; message: string };
 
 const encoder = new TextEncoder();
-
-/** A pass-through byte pipe: workerd's native IdentityTransformStream, or the standard TransformStream elsewhere (Node). */
-function bytePipe(): TransformStream<Uint8Array, Uint8Array> {
-  const native: unknown = Reflect.get(globalThis, "IdentityTransformStream");
-  if (typeof native === "function") return new (native as new () => TransformStream<Uint8Array, Uint8Array>)();
-  return new TransformStream<Uint8Array, Uint8Array>();
-}
 
 /** The SSE text of some chunks, as one piece (one write, one RPC frame). */
 function sseText(chunks: readonly ChatCompletionChunk[]): string {

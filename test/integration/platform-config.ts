@@ -20,6 +20,9 @@ export const TEST_PLATFORM_CONFIG = {
       timeouts: { firstTokenMs: 400, idleMs: 400, totalMs: 5_000 },
     },
     "t-stream": { targets: [sim("t-st-a"), sim("t-st-b")], retry: { ...fastRetry, maxAttempts: 1 }, timeouts: { idleMs: 500 } },
+    // Slow streams of their own (no fallback, no breaker shared with the fault tests): stream-delivery.test.ts.
+    "t-slow-stream": { targets: [sim("t-slow-a")] },
+    "t-slow-cache": { targets: [sim("t-slow-cache-a")] },
     "t-invalid": { targets: [sim("t-inv-a"), sim("t-inv-b")], retry: fastRetry },
     "t-budget": { targets: [sim("t-bud-a")], retry: { ...fastRetry, maxAttempts: 5 }, timeouts: { totalMs: 1_000 } },
     "t-breaker": {
@@ -77,7 +80,7 @@ export const TEST_PLATFORM_CONFIG = {
   // The cache is off for every route but t-cache, so the gateway tests see every upstream call. These
   // tests assert what is cached and hit, not the lookup's time budget (the fail-open tests run the
   // default budget on a stack of their own), so a busy test machine gets 1 s per lookup.
-  cache: { enabled: false, models: { "t-cache": { enabled: true }, "t-obs-cache": { enabled: true } }, budgets: { lookupMs: 1_000 } },
+  cache: { enabled: false, models: { "t-cache": { enabled: true }, "t-obs-cache": { enabled: true }, "t-slow-cache": { enabled: true } }, budgets: { lookupMs: 1_000 } },
   guardrails: {
     policies: {
       strict: { denyList: ["project-zeus"], topics: { weapons: ["bioweapon"] } },

@@ -11,6 +11,7 @@ export interface SimFault {
   hang?: boolean;
   firstTokenDelayMs?: number;
   cutAfterChunks?: number;
+  chunkDelayMs?: number;
   malformed?: boolean;
   invalidOutput?: boolean;
   /** Canned output: the answer's text, verbatim. */

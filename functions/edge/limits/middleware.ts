@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { checkBudget, errorResponse, recordSpend, redisFromEnv, type BudgetVerdict, type Logger } from "@llm-edge/shared";
 import type { Redis } from "@upstash/redis/cloudflare";
-import { answerFigures } from "../answer-figures";
+import { answerFiguresOf, type AnswerFigures } from "../answer-figures";
 import { edgeConfig } from "../config";
 import type { EdgeEnv } from "../types";
 import { budgetExceeded, rateLimitHeaders, retryAfterSeconds, windowExceeded } from "./headers";
@@ -46,9 +46,9 @@ async function runChecks(redis: Redis, prefix: string, plan: LimitPlan, tenant: 
 }
 
 /** Reads a finished answer (JSON or SSE) for its tokens and cost and adds them to the tenant's windows and budgets. */
-async function account(response: Response, redis: Redis, prefix: string, plan: LimitPlan, tenant: string, log: Logger): Promise<void> {
+async function account(answer: Promise<AnswerFigures | undefined>, redis: Redis, prefix: string, plan: LimitPlan, tenant: string, log: Logger): Promise<void> {
   try {
-    const { usage, costUsd } = answerFigures(response.headers, await response.text());
+    const { usage, costUsd } = (await answer) ?? {};
     const tokens = usage?.total_tokens ?? 0;
     await Promise.all([
       ...plan.tokenWindows.map((subject) => spendTokens(redis, prefix, subject, tokens)),
@@ -90,6 +90,6 @@ export const enforceLimits = createMiddleware<EdgeEnv>(async (c, next) => {
   await next();
   addHeaders(c, headers);
   if (spending && ACCOUNTED_ROUTES.has(path) && c.res.ok && (plan.tokenWindows.length || plan.budget)) {
-    c.executionCtx.waitUntil(account(c.res.clone(), redis, prefix, plan, tenant, log));
+    c.executionCtx.waitUntil(account(answerFiguresOf(c), redis, prefix, plan, tenant, log));
   }
 });
