@@ -34,7 +34,8 @@ export function answerFigures(headers: Headers, text: string): AnswerFigures {
  * The figures of the context's answer, read once per request however many callers ask. A stream is
  * read through a tap as it reaches the client (`c.res` is replaced by the tapped copy), not a tee:
  * the client gets each event at once, and a client that goes away cancels the upstream call (its
- * answer then ends before the usage chunk and cost comment: no figures). A JSON answer is read from a copy of its body.
+ * answer then ends before the usage chunk and cost comment: no figures). A JSON answer is read from
+ * a copy of its body.
  */
 export function answerFiguresOf(c: Context<EdgeEnv>): Promise<AnswerFigures | undefined> {
   const known = c.get("answerFigures");
