@@ -80,12 +80,17 @@ class JsonLogger implements Logger {
   }
 }
 
+/** console.log, looked up when a line is written (not when the logger is made), so a replaced console is honoured. */
+function writeToConsole(line: string): void {
+  console.log(line);
+}
+
 /**
  * Creates a logger for one Worker (and, with `with`, one request). Lines at `level` and above go to
  * console.log as JSON, which Workers Logs and `wrangler tail` collect; fields are redacted before
  * printing.
  */
-export function createLogger(base: LogFields, sink: (line: string) => void = console.log, level: LogLevel = "info"): Logger {
+export function createLogger(base: LogFields, sink: (line: string) => void = writeToConsole, level: LogLevel = "info"): Logger {
   return new JsonLogger(base, sink, level);
 }
 

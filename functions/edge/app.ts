@@ -1,6 +1,7 @@
 // The edge's Hono app: tracing and error rendering for every request, then the public routes.
 import { Hono } from "hono";
 import { GatewayError, createLogger, errorResponse, formatTraceparent, logLevelOf, parseTraceparent, startSpan } from "@llm-edge/shared";
+import { afterResponse } from "./after-response";
 import { requireApiKey } from "./auth";
 import { corsMiddleware } from "./cors";
 import { healthRoute } from "./health";
@@ -31,9 +32,11 @@ app.use("*", async (c, next) => {
   c.set("log", log);
   await next();
   setTraceHeader(c.res, trace.traceId, (name, value) => c.header(name, value));
-  // One line per request: no query string, no body (they may hold user data); what the pipeline did
-  // comes from the x-gateway-* headers the client got.
-  log.info("request", { method: c.req.method, path: c.req.path, status: c.res.status, ms: Date.now() - started, tenant: c.get("tenant"), ...pipelineFields(c.res.headers) });
+  // One line per request, written once the response has gone out: no query string, no body (they may
+  // hold user data); what the pipeline did comes from the x-gateway-* headers the client got.
+  const ms = Date.now() - started;
+  const response = c.res;
+  afterResponse(c.executionCtx, () => log.info("request", { method: c.req.method, path: c.req.path, status: response.status, ms, tenant: c.get("tenant"), ...pipelineFields(response.headers) }));
 });
 
 /** The request line's fields for the x-gateway-* headers a response carries (route, target, attempts, cache, guardrail, cost). */

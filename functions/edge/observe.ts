@@ -23,6 +23,7 @@ import {
   type PipelineResult,
   type PlatformConfig,
 } from "@llm-edge/shared";
+import { afterResponse } from "./after-response";
 import { answerFiguresOf, type AnswerFigures } from "./answer-figures";
 import { auditFields, auditKeyId, auditMaxLen, auditStreamKey, type AuditEnv, type AuditRecord } from "./audit";
 import { parseApiKeys } from "./auth";
@@ -106,8 +107,25 @@ function numberHeader(headers: Headers, name: string): number | undefined {
   return Number.isFinite(number) ? number : undefined;
 }
 
-/** Builds the metrics increments and the audit record of a finished request (no I/O). */
-export function requestFacts(c: Context<EdgeEnv>, started: number): RequestFacts {
+/** What must be read from the answer before it goes out: a copy of an error's JSON body, a stream's tokens and cost. */
+export interface AnswerCopies {
+  errorBody?: Promise<string | undefined>;
+  streamFigures?: Promise<AnswerFigures | undefined>;
+}
+
+/** Takes the answer's copies (synchronously, while the response is still the middleware's to change). */
+export function answerCopies(c: Context<EdgeEnv>): AnswerCopies {
+  const response = c.res;
+  const streamed = c.get("observed")?.stream && response.status === 200 && response.body;
+  return {
+    ...(response.status >= 400 && (response.headers.get("content-type") ?? "").includes("json") ? { errorBody: response.clone().text().catch(() => undefined) } : {}),
+    ...(streamed ? { streamFigures: answerFiguresOf(c) } : {}),
+  };
+}
+
+/** Builds the metrics increments and the audit record of a request that finished at `finished` (no I/O). */
+export function requestFacts(c: Context<EdgeEnv>, timing: { started: number; finished: number }, copies: AnswerCopies): RequestFacts {
+  const { started, finished } = timing;
   const response = c.res;
   const headers = response.headers;
   const config = edgeConfig(c.env);
@@ -117,7 +135,7 @@ export function requestFacts(c: Context<EdgeEnv>, started: number): RequestFacts
   const alias = observed.model ?? headers.get("x-gateway-route") ?? undefined;
   const model = modelLabel(alias, config);
   const tenant = c.get("tenant");
-  const seconds = Math.max(0, Date.now() - started) / 1000;
+  const seconds = Math.max(0, finished - started) / 1000;
   const attempts = numberHeader(headers, "x-gateway-attempts");
   const fallbackIndex = numberHeader(headers, "x-gateway-fallback-index");
   const costUsd = numberHeader(headers, "x-gateway-cost-usd");
@@ -174,15 +192,8 @@ export function requestFacts(c: Context<EdgeEnv>, started: number): RequestFacts
     ...(observed.job && observed.job.state !== "created" ? { job: observed.job } : {}),
     ...(storedKeyId ? { storedKeyId } : {}),
     ...(bearer ? { presentedKey: bearer } : {}),
-    ...(response.status >= 400 && (headers.get("content-type") ?? "").includes("json") ? { errorBody: response.clone().text().catch(() => undefined) } : {}),
-    ...(observed.stream && response.status === 200 && response.body
-      ? {
-          streamFigures: {
-            labels: { model, tenant: tenantLabel(tenant, config, c.env.API_KEYS) },
-            figures: answerFiguresOf(c),
-          },
-        }
-      : {}),
+    ...(copies.errorBody ? { errorBody: copies.errorBody } : {}),
+    ...(copies.streamFigures ? { streamFigures: { labels: { model, tenant: tenantLabel(tenant, config, c.env.API_KEYS) }, figures: copies.streamFigures } } : {}),
   };
 }
 
@@ -296,10 +307,14 @@ export async function writeObservation(env: AuditEnv, facts: RequestFacts, log: 
   await pending.flush(env, log);
 }
 
-/** The /v1 middleware: observe every request once its response is built. */
+/**
+ * The /v1 middleware: observe every request. Only the copies of the answer are taken before it goes
+ * out; the facts are built and queued after the response (afterResponse).
+ */
 export const observeRequests = createMiddleware<EdgeEnv>(async (c, next) => {
   const started = Date.now();
   await next();
-  const facts = requestFacts(c, started);
-  c.executionCtx.waitUntil(writeObservation(c.env, facts, c.get("log")));
+  const timing = { started, finished: Date.now() };
+  const copies = answerCopies(c);
+  afterResponse(c.executionCtx, () => writeObservation(c.env, requestFacts(c, timing, copies), c.get("log")));
 });

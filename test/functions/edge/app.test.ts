@@ -1,7 +1,8 @@
 // The edge app's tracing on every kind of response the app renders itself: a refused key (thrown,
 // rendered by onError) and an unknown route (notFound) both carry x-gateway-trace-id, continuing the
-// caller's W3C trace when it sends one and starting a fresh trace otherwise.
-import { describe, expect, it } from "vitest";
+// caller's W3C trace when it sends one and starting a fresh trace otherwise. The request's log line
+// is written only after the response has been handed back, so it never delays an answer.
+import { describe, expect, it, vi } from "vitest";
 import { app } from "../../../functions/edge/app";
 
 const env = { API_KEYS: "sk-test=acme" } as unknown as Env;
@@ -24,5 +25,24 @@ describe("edge app tracing", () => {
     const traceId = first.headers.get("x-gateway-trace-id");
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(second.headers.get("x-gateway-trace-id")).not.toBe(traceId);
+  });
+
+  it("writes the request line after the response is handed back, with its status and trace id", async () => {
+    const written: string[] = [];
+    const write = vi.spyOn(console, "log").mockImplementation((line: unknown) => void written.push(String(line)));
+    try {
+      const response = await app.request("/no-such-route?secret=1", {}, env, executionCtx);
+      const traceId = response.headers.get("x-gateway-trace-id")!;
+      const requestLines = () => written.filter((line) => line.includes('"message":"request"') && line.includes(traceId));
+      expect(response.status).toBe(404);
+      expect(requestLines()).toEqual([]);
+      await Promise.all(background);
+      expect(requestLines()).toHaveLength(1);
+      const line = JSON.parse(requestLines()[0]!) as Record<string, unknown>;
+      expect(line).toMatchObject({ method: "GET", path: "/no-such-route", status: 404, traceId });
+      expect(requestLines()[0]).not.toContain("secret");
+    } finally {
+      write.mockRestore();
+    }
   });
 });
