@@ -29,7 +29,7 @@ describe("edge app tracing", () => {
 
   it("writes the request line after the response is handed back, with its status and trace id", async () => {
     const written: string[] = [];
-    const write = vi.spyOn(console, "log").mockImplementation((line: unknown) => void written.push(String(line)));
+    const consoleLog = vi.spyOn(console, "log").mockImplementation((line: unknown) => void written.push(String(line)));
     try {
       const response = await app.request("/no-such-route?secret=1", {}, env, executionCtx);
       const traceId = response.headers.get("x-gateway-trace-id")!;
@@ -42,7 +42,7 @@ describe("edge app tracing", () => {
       expect(line).toMatchObject({ method: "GET", path: "/no-such-route", status: 404, traceId });
       expect(requestLines()[0]).not.toContain("secret");
     } finally {
-      write.mockRestore();
+      consoleLog.mockRestore();
     }
   });
 });
