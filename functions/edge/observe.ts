@@ -108,13 +108,13 @@ function numberHeader(headers: Headers, name: string): number | undefined {
 }
 
 /** What must be read from the answer before it goes out: a copy of an error's JSON body, a stream's tokens and cost. */
-export interface AnswerCopies {
+interface AnswerCopies {
   errorBody?: Promise<string | undefined>;
   streamFigures?: Promise<AnswerFigures | undefined>;
 }
 
 /** Takes the answer's copies (synchronously, while the response is still the middleware's to change). */
-export function answerCopies(c: Context<EdgeEnv>): AnswerCopies {
+function answerCopies(c: Context<EdgeEnv>): AnswerCopies {
   const response = c.res;
   const streamed = c.get("observed")?.stream && response.status === 200 && response.body;
   return {
