@@ -2,7 +2,7 @@
 // "(579)888-3058", "0490 75 40 81", "345-899-3560x4587"), 7-15 digits. libphonenumber-js confirms
 // international numbers ("+" or "00") and national numbers of the policy's regions; words like
 // "phone", "call", "fax" nearby confirm the rest. Dates, times, IPv4 and thousands are rejected.
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/min";
+import { Metadata, getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/min";
 import { contextWords, eachMatch, hasContext, score } from "./context";
 import type { Candidate, Recognizer, ScanOptions } from "./types";
 
@@ -39,6 +39,60 @@ function validity(value: string, digits: string, options: ScanOptions): boolean 
   return valid;
 }
 
+interface NationalPlan {
+  /** The lengths a national number of the country can have. */
+  lengths: ReadonlySet<number>;
+  /** The country's national number pattern, anchored. */
+  pattern: RegExp;
+}
+
+interface RegionPlans {
+  /** Every country sharing the region's calling code: a number dialled there may belong to any of them. */
+  countries: NationalPlan[];
+  /** The region's international dialling prefix: digits that start with it may be a foreign number. */
+  idd: RegExp;
+  /** The region rewrites national prefixes ("268" added to a local number): the national number is then not a suffix of the digits. */
+  rewrites: boolean;
+}
+
+const plansByRegion = new Map<string, RegionPlans>();
+
+function regionPlans(region: CountryCode): RegionPlans {
+  let plans = plansByRegion.get(region);
+  if (!plans) {
+    const callingCode = getCountryCallingCode(region);
+    const metadata = new Metadata() as Metadata & { numberingPlan?: { nationalNumberPattern(): string; nationalPrefixTransformRule(): string | undefined } };
+    const countries = getCountries()
+      .filter((country) => getCountryCallingCode(country) === callingCode)
+      .map((country) => {
+        metadata.selectNumberingPlan(country);
+        const plan = metadata.numberingPlan!;
+        return { lengths: new Set(plan.possibleLengths()), pattern: new RegExp(`^(?:${plan.nationalNumberPattern()})$`) };
+      });
+    metadata.selectNumberingPlan(region);
+    const plan = metadata.numberingPlan!;
+    plans = { countries, idd: new RegExp(`^(?:${plan.IDDPrefix()})`), rewrites: Boolean(plan.nationalPrefixTransformRule()) };
+    plansByRegion.set(region, plans);
+  }
+  return plans;
+}
+
+/**
+ * False only when the number cannot be valid in the region: its national number is the digits or
+ * what is left after a national prefix (a suffix), and no suffix has the length and pattern of a
+ * country sharing the region's calling code. Parsing such a number anyway is the expensive case
+ * (7 digits under "US" try every NANP country, ~60-90 µs); this answers in about a microsecond.
+ */
+function mayBeValidIn(region: CountryCode, digits: string): boolean {
+  const { countries, idd, rewrites } = regionPlans(region);
+  if (rewrites || idd.test(digits)) return true;
+  for (let start = 0; start < digits.length; start++) {
+    const national = digits.slice(start);
+    if (countries.some(({ lengths, pattern }) => lengths.has(national.length) && pattern.test(national))) return true;
+  }
+  return false;
+}
+
 /**
  * True when libphonenumber-js accepts the number internationally ("+"/"00") or in one of the regions.
  * Only the digits are parsed, without text extraction: three times faster, same answers.
@@ -48,8 +102,9 @@ function isValidNumber(value: string, digits: string, regions: readonly string[]
     if (value.startsWith("+")) return parsePhoneNumberFromString(`+${digits}`, { extract: false })?.isValid() ?? false;
     if (digits.startsWith("00")) return parsePhoneNumberFromString(`+${digits.slice(2)}`, { extract: false })?.isValid() ?? false;
     if (digits.length > MAX_NATIONAL_DIGITS) return false;
-    for (const region of regions) {
-      if (parsePhoneNumberFromString(digits, { defaultCountry: region as CountryCode, extract: false })?.isValid()) return true;
+    for (const region of regions as CountryCode[]) {
+      if (!mayBeValidIn(region, digits)) continue;
+      if (parsePhoneNumberFromString(digits, { defaultCountry: region, extract: false })?.isValid()) return true;
     }
   } catch {
     return false;

@@ -1,5 +1,8 @@
 // PHONE_NUMBER: international via libphonenumber-js, national by region, written shapes with phone words.
+import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/min";
 import { describe, expect, it } from "vitest";
+import { phoneRecognizer } from "../../../../functions/guardrail/recognizers/phone";
+import type { Candidate } from "../../../../functions/guardrail/recognizers/types";
 import { findings, found, policyFrom } from "../helpers";
 
 describe("PHONE_NUMBER", () => {
@@ -24,5 +27,29 @@ describe("PHONE_NUMBER", () => {
     expect(findings("phone 1.234.567").filter((f) => f.type === "PHONE_NUMBER")).toEqual([]);
     expect(findings("call 192.168.10.20").filter((f) => f.type === "PHONE_NUMBER")).toEqual([]);
     expect(found("call 555 12")).toEqual([]);
+  });
+  it("skips parsing only numbers libphonenumber-js would reject: same verdict on 20,000 digit runs in 30 regions", () => {
+    // Regions that share a calling code (NANP, +44, +61, +7), rewrite national prefixes (AG, AR, BR)
+    // or dial abroad with a prefix that looks national (MX "09").
+    const regions = ["US", "CA", "AG", "BB", "GB", "JE", "GG", "AU", "CC", "RU", "KZ", "AR", "BR", "MX", "DE", "FR", "IT", "VA", "JP", "CN", "IN", "ES", "NL", "SE", "CH", "PL", "TR", "ZA", "NZ", "SG"];
+    let seed = 12_345;
+    const random = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+    let valid = 0;
+    const mismatches: string[] = [];
+    for (let index = 0; index < 20_000; index++) {
+      const region = regions[index % regions.length]!;
+      let digits = Array.from({ length: 7 + Math.floor(random() * 6) }, () => Math.floor(random() * 10)).join("");
+      const lead = random();
+      digits = lead < 0.3 ? `0${digits.slice(1)}` : lead < 0.45 ? `1${digits.slice(1)}` : digits;
+      if (digits.startsWith("00") || /^(\d)\1+$/.test(digits)) continue;
+      const expected = parsePhoneNumberFromString(digits, { defaultCountry: region as CountryCode, extract: false })?.isValid() ?? false;
+      const candidates: Candidate[] = [];
+      phoneRecognizer.scan(`call ${digits} now`, candidates, { phoneRegions: [region] });
+      const validated = candidates.some((candidate) => candidate.rule?.startsWith("libphonenumber") === true);
+      if (expected) valid += 1;
+      if (validated !== expected) mismatches.push(`${region} ${digits}: expected ${expected}`);
+    }
+    expect(mismatches).toEqual([]);
+    expect(valid).toBeGreaterThan(2_000);
   });
 });
