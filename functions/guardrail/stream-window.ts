@@ -12,7 +12,11 @@ import { applyRedactions, type Redaction } from "./redact";
 
 /** Always held back: longer than any multi-word pattern (spaced cards, IBANs, phones) plus its context. */
 const HOLD_CHARS = 64;
-/** Scan again only once this much more than HOLD_CHARS is held: nothing could be released before. */
+/**
+ * After a scan, scan again only once this much more is held: one scan per batch, not per token. The
+ * first scan comes as soon as anything beyond HOLD_CHARS is held, so the answer's first words wait
+ * for HOLD_CHARS only (about 16 tokens of a real model), not for a batch on top.
+ */
 const RELEASE_BATCH = 32;
 /** Released text kept as left context for context words. */
 const CONTEXT_CHARS = 64;
@@ -35,6 +39,8 @@ export interface WindowStep {
 export class StreamWindow {
   private held = "";
   private context = "";
+  /** Held length at which the next scan runs. */
+  private scanAt = HOLD_CHARS + 1;
   private readonly memo = new Map<string, boolean>();
 
   constructor(
@@ -44,14 +50,16 @@ export class StreamWindow {
   ) {}
 
   /**
-   * Adds a delta; returns what can be released now. Until HOLD_CHARS + RELEASE_BATCH are held nothing
-   * could be released, so the scan waits (a secret in there is held, not missed) — one scan per
-   * batch instead of one per token keeps the CPU cost of a long answer low.
+   * Adds a delta; returns what can be released now. Until more than HOLD_CHARS are held nothing
+   * could be released, so the scan waits (a secret in there is held, not missed); after a scan the
+   * next waits for RELEASE_BATCH more characters, which keeps the CPU cost of a long answer low.
    */
   push(delta: string): WindowStep {
     this.held += delta;
-    if (this.held.length < HOLD_CHARS + RELEASE_BATCH) return { release: "", decisions: [] };
-    return this.step(false);
+    if (this.held.length < this.scanAt) return { release: "", decisions: [] };
+    const step = this.step(false);
+    this.scanAt = Math.max(this.held.length, HOLD_CHARS) + RELEASE_BATCH;
+    return step;
   }
 
   /** The stream (or this text) ended: scan and release everything held. */

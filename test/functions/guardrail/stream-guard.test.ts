@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSseEvents, type ChatCompletionRequest } from "@llm-edge/shared";
 import { startSimProvider, type SimProvider } from "../../../dev/sim-provider/server";
 import { guardStream } from "../../../functions/guardrail/stream-guard";
+import { StreamWindow } from "../../../functions/guardrail/stream-window";
 import { fakeKeys } from "./fakes";
-import { depsWith, startQueueHarness, type QueueHarness } from "./helpers";
+import { depsWith, policyFrom, startQueueHarness, type QueueHarness } from "./helpers";
 
 const request: ChatCompletionRequest = { model: "sim-primary", messages: [{ role: "user", content: "hi" }], stream: true };
 const encoder = new TextEncoder();
@@ -91,6 +92,17 @@ describe("redaction across chunk boundaries", () => {
     }
     expect(content).toContain("word10 ");
     expect(sawDone).toBe(false);
+  });
+
+  it("releases the first words as soon as more than the 64-character hold is in (token by token)", () => {
+    const window = new StreamWindow(policyFrom(), "output", "salt");
+    const text = "The gateway retries with jitter so that its many clients never retry in lockstep again. ".repeat(2);
+    let pushed = 0;
+    let released = "";
+    while (released === "" && pushed < text.length) released = window.push(text.slice(pushed, (pushed += 2))).release;
+    expect(pushed).toBeLessThanOrEqual(68);
+    expect(text.startsWith(released)).toBe(true);
+    expect(released.length).toBeGreaterThan(0);
   });
 });
 
