@@ -16,6 +16,14 @@ function dataEvents(events: Array<{ data: string }>): string[] {
   return events.map((event) => event.data);
 }
 
+/** The answer's text: the content deltas of every chunk, joined (chunk boundaries are the guardrail's to choose). */
+function streamedContent(events: Array<{ data: string }>): string {
+  return dataEvents(events)
+    .filter((data) => data.startsWith("{"))
+    .map((data) => (JSON.parse(data) as Partial<Chunk>).choices?.[0]?.delta.content ?? "")
+    .join("");
+}
+
 describe("streaming through the gateway", () => {
   it("streams OpenAI chunks and ends with [DONE] when all is well", async () => {
     const response = await streamOf("t-stream");
@@ -28,7 +36,7 @@ describe("streaming through the gateway", () => {
     expect(data.at(-1)).toBe("[DONE]");
     const chunks = data.slice(0, -1).map((line) => JSON.parse(line) as Chunk);
     expect(chunks[0]?.choices[0]?.delta.role).toBe("assistant");
-    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("")).toContain("[simulated t-st-a]");
+    expect(streamedContent(events)).toContain("[simulated t-st-a]");
     expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason === "stop")).toBe(true);
     expect(chunks.every((chunk) => chunk.usage === undefined || chunk.usage === null)).toBe(true);
   });
@@ -61,7 +69,7 @@ describe("streaming through the gateway", () => {
     expect(response.headers.get("x-gateway-fallback-index")).toBe("1");
     const { events } = await readSse(response);
     expect(dataEvents(events).at(-1)).toBe("[DONE]");
-    expect(dataEvents(events).join("")).toContain("[simulated t-st-b]");
+    expect(streamedContent(events)).toContain("[simulated t-st-b]");
     expect(await simCalls("t-st-a", "t-st-b")).toEqual({ "t-st-a": 1, "t-st-b": 1 });
   });
 
