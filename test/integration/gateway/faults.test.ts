@@ -51,7 +51,8 @@ describe("retry", () => {
     const started = performance.now();
     const response = await chat(ask("t-budget"));
     expect(response.status).toBe(503);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Well under the 3 s it was told to wait (not a speed bound: a loaded machine has taken 1.4 s).
+    expect(performance.now() - started).toBeLessThan(2_500);
     expect(response.headers.get("retry-after")).toBe("3");
     expect(await simCalls("t-bud-a")).toEqual({ "t-bud-a": 1 });
   });

@@ -158,6 +158,10 @@ describe("cache fail-open through the whole stack", () => {
     } finally {
       await vector.start();
     }
+    // Back means lookups reach it within their budget again; on a loaded machine the first after the
+    // restart may still run out of it (a fail-open MISS, as designed).
+    const reachesVector = async () => !(await chat(question("Name a town in Norway"))).cache.includes("reason=vector_");
+    await waitFor(reachesVector, 15_000, "a lookup that reaches the restarted Vector server", 50);
 
     // The paraphrase above was stored for exact match only; a new pair shows the semantic path is back.
     const tagAfter = randomUUID().slice(0, 6);
