@@ -19,4 +19,5 @@ export * from "./stream-tap";
 export * from "./tenants";
 export * from "./trace";
 export * from "./upstash";
+export * from "./usage";
 export * from "./spend";

@@ -7,7 +7,7 @@ import type { CacheControl } from "./cache-rpc";
 import type { PlatformConfig } from "./config";
 import { callWithCancellation } from "./cancellation";
 import { assembleCompletion, completionToSseStream } from "./completion-stream";
-import { tapText } from "./stream-tap";
+import { tapText, type StreamCopy } from "./stream-tap";
 import { toGatewayError } from "./errors";
 import type { ErrorBody } from "./openai";
 import type { ChatCompletion, ChatCompletionRequest } from "./openai";
@@ -52,7 +52,13 @@ export interface PipelineMeta {
 
 export type PipelineResult =
   | { ok: true; meta: PipelineMeta; completion: ChatCompletion }
-  | { ok: true; meta: PipelineMeta; stream: ReadableStream<Uint8Array> }
+  | {
+      ok: true;
+      meta: PipelineMeta;
+      stream: ReadableStream<Uint8Array>;
+      /** When the cache step reads a copy of the stream to store it: that copy, for a caller that needs the text too (one tap per stream). */
+      copy?: Promise<StreamCopy>;
+    }
   | { ok: false; meta: PipelineMeta; status: number; error: ErrorBody; retryAfterSeconds?: number };
 
 interface State {
@@ -201,7 +207,7 @@ export async function runPipeline(services: PipelineServices, input: PipelineInp
         .then((copy) => (copy.complete ? assembleCompletion(new Response(copy.text).body!) : undefined))
         .then((completion) => (completion ? store(completion) : undefined)),
     );
-    return { ok: true, meta: meta(state), stream: tapped.stream };
+    return { ok: true, meta: meta(state), stream: tapped.stream, copy: tapped.copy };
   }
   background(store(state.completion!));
   return { ok: true, meta: meta(state), completion: state.completion! };

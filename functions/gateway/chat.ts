@@ -1,11 +1,10 @@
 // chat(): plans the route for the requested model alias, runs the resilient loop with a streaming or
 // non-streaming attempt, prices the answer and reports what happened in CallMeta.
-import type { ChatCallInput, ChatCallResult, Logger, PlatformConfig } from "@llm-edge/shared";
+import { costUsd, estimateUsage, type ChatCallInput, type ChatCallResult, type Logger, type PlatformConfig } from "@llm-edge/shared";
 import type { BreakerRegistry } from "./breaker/registry";
 import { callFailure, callMeta, rejected } from "./call-result";
 import { attemptCompletion, type UpstreamCall } from "./chat-attempt";
 import { gatewayConfig } from "./config";
-import { costUsd, estimateUsage } from "./cost";
 import { planRoute } from "./plan";
 import { adapterFor } from "./providers/registry";
 import type { ProviderBindings, ResolvedTarget } from "./providers/types";

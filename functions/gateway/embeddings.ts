@@ -1,12 +1,11 @@
 // embeddings(): the same route planning and resilient loop as chat, for providers with an
 // embeddings endpoint.
-import { GatewayError, type EmbeddingsCallResult, type EmbeddingsRequest, type EmbeddingsResponse } from "@llm-edge/shared";
+import { GatewayError, costUsd, type EmbeddingsCallResult, type EmbeddingsRequest, type EmbeddingsResponse } from "@llm-edge/shared";
 import { abortAt } from "./attempt-timer";
 import { callFailure, callMeta, rejected } from "./call-result";
 import { statusFailure, thrownFailure } from "./chat-attempt";
 import type { GatewayDeps } from "./chat";
 import { gatewayConfig } from "./config";
-import { costUsd } from "./cost";
 import { planRoute } from "./plan";
 import { adapterFor } from "./providers/registry";
 import { sendEmbeddingsRequest } from "./providers/transport";

@@ -74,6 +74,7 @@ export const TEST_PLATFORM_CONFIG = {
       "it-budget": { budget: { dailyUsd: 0.05 } },
       "it-budget-job": { budget: { dailyUsd: 0.05 } },
       "it-budget-stream": { budget: { dailyUsd: 0.05 }, tokens: { limit: 1_000_000, windowSeconds: 3_600 } },
+      "it-budget-left": { budget: { dailyUsd: 0.05 }, tokens: { limit: 1_000_000, windowSeconds: 3_600 } },
     },
   },
   enrichment: ENRICH_TEST_CONFIG,

@@ -4,7 +4,8 @@
 // budget until chat answers 429 insufficient_quota (streamed answers and jobs' task calls included);
 // tenants without limits see no limit headers.
 import { beforeEach, describe, expect, it } from "vitest";
-import { resetSim, simCalls, stack } from "../support";
+import { readSseEvents } from "../../../shared/sse";
+import { fault, resetSim, simCalls, simLogWhen, stack } from "../support";
 import { call, chatAs, createKey, pollStatus, type ErrorBody } from "./support";
 
 beforeEach(resetSim);
@@ -64,6 +65,31 @@ describe("limits through the stack", () => {
     const refused = await pollStatus(send, 429, 15_000, 50);
     expect(refused.status).toBe(429);
     expect(((await refused.json()) as ErrorBody).error.code).toBe("insufficient_quota");
+  });
+
+  it("a client that leaves mid-stream still pays: the prompt and the answer it received are counted (estimated)", async () => {
+    await fault({ model: "t-plat-bud-a", chunkDelayMs: 150 });
+    const { key } = await createKey("it-budget-left");
+    const leave = new AbortController();
+    // About 250 prompt tokens at the route's price (USD 1,000 per million) is USD 0.25: over the daily budget.
+    const prompt = `Stream something expensive, then I leave. ${"Background detail. ".repeat(60)}`;
+    const response = await call(
+      "/v1/chat/completions",
+      { method: "POST", body: JSON.stringify({ model: "t-plat-bud", messages: [{ role: "user", content: prompt }], stream: true, stream_options: { include_usage: true } }), signal: leave.signal },
+      key,
+    );
+    expect(response.status).toBe(200);
+    for await (const event of readSseEvents(response.body!)) if (event.data.includes('"content":"') && !event.data.includes('"content":""')) break;
+    leave.abort();
+    await simLogWhen("t-plat-bud-a", (entries) => entries.length === 1 && entries[0]!.clientLeft === true);
+
+    const free = () => chatAs(key, "t-plat", "A free question");
+    const refused = await pollStatus(free, 429, 10_000);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as ErrorBody).error.code).toBe("insufficient_quota");
+    // The token window holds the prompt's ~250 tokens and the few of the answer's first words.
+    expect(1_000_000 - Number(refused.headers.get("x-ratelimit-remaining-tokens"))).toBeGreaterThanOrEqual(250);
+    expect(await simCalls("t-plat-bud-a")).toEqual({ "t-plat-bud-a": 1 });
   });
 
   it("budget: what a job's tasks cost counts too — after an expensive job even a free call is refused", async () => {

@@ -1,6 +1,7 @@
 // Tokens and cost: usage from the provider when it reports it, otherwise an estimate (about four
 // characters per token), priced with the config's table (USD per million tokens).
-import type { ChatCompletionRequest, Price, Usage } from "@llm-edge/shared";
+import type { Price } from "./config";
+import type { ChatCompletionRequest, Usage } from "./openai";
 
 /** A rough token count for text: ceil(characters / 4). */
 export function estimateTokens(text: string): number {
