@@ -57,8 +57,9 @@ export async function run(): Promise<GatewayBenchResult> {
     if (portkey) running.push(portkey.stop);
 
     // The old way of running ours, kept as an extra row: `wrangler dev` puts a proxy Worker in front.
-    log("starting our Workers under wrangler dev as well (extra row)…");
-    const wrangler = process.env.BENCH_SKIP_WRANGLER === "1" ? undefined : await stack.startWranglerDev();
+    const skipWrangler = process.env.BENCH_SKIP_WRANGLER === "1";
+    if (!skipWrangler) log("starting our Workers under wrangler dev as well (extra row)…");
+    const wrangler = skipWrangler ? undefined : await stack.startWranglerDev();
     if (wrangler?.ok) running.push(wrangler.value.stop);
     else if (wrangler) console.log(`\n(extra row "${OURS_WRANGLER}" not measured: ${wrangler.reason})`);
 
