@@ -7,6 +7,7 @@ import { bytePipe, encodeSseEvent, type ChatCompletionChunk, type SseEvent, type
 import { DeadlineExceeded, IdleWatchdog } from "./attempt-timer";
 import type { UpstreamCall } from "./chat-attempt";
 import { checkContent } from "./output";
+import { chunkJson } from "./providers/chunks";
 import { ProviderProtocolError, type StreamMapper } from "./providers/types";
 import type { AttemptContext } from "./resilient-call";
 
@@ -51,7 +52,7 @@ const encoder = new TextEncoder();
 /** The SSE text of some chunks, as one piece (one write, one RPC frame). */
 function sseText(chunks: readonly ChatCompletionChunk[]): string {
   let text = "";
-  for (const chunk of chunks) text += `data: ${JSON.stringify(chunk)}\n\n`;
+  for (const chunk of chunks) text += `data: ${chunkJson(chunk)}\n\n`;
   return text;
 }
 

@@ -40,3 +40,22 @@ export function clientWantsUsage(request: ChatCompletionRequest): boolean {
 export function usageOf(promptTokens: number, completionTokens: number): Usage {
   return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
 }
+
+/** Where a chunk that passed through unchanged keeps the provider's own JSON text (see `keepProviderJson`). */
+const PROVIDER_JSON = Symbol("providerJson");
+
+/**
+ * Remembers that `chunk` is exactly what the provider sent as `json`, so the client gets that text
+ * instead of a re-serialisation (the same JSON value, without serialising every event of every
+ * stream again). A non-enumerable symbol-keyed property: copies of the chunk, JSON, structured
+ * clone and RPC never carry it. Data of several lines is not kept: as one `data:` line it would break
+ * the framing.
+ */
+export function keepProviderJson(chunk: ChatCompletionChunk, json: string): void {
+  if (!json.includes("\n")) Object.defineProperty(chunk, PROVIDER_JSON, { value: json });
+}
+
+/** A chunk's JSON for the client's SSE: the provider's own text when it passed through unchanged. */
+export function chunkJson(chunk: ChatCompletionChunk): string {
+  return (Reflect.get(chunk, PROVIDER_JSON) as string | undefined) ?? JSON.stringify(chunk);
+}

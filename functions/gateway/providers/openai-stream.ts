@@ -2,7 +2,7 @@
 // (validated, extras kept), an `{"error": …}` event mid-stream fails it, and the usage the gateway
 // always asks for is reported to the executor but shown to the client only if it asked too.
 import type { ChatCompletionChunk, ChatCompletionRequest, SseEvent } from "@llm-edge/shared";
-import { clientWantsUsage } from "./chunks";
+import { clientWantsUsage, keepProviderJson } from "./chunks";
 import { isRecord, parseJsonText, stringField } from "./json";
 import { readChatCompletionChunk } from "./openai-wire";
 import { plainTextMessage, redactSecrets } from "./provider-error";
@@ -14,6 +14,8 @@ function streamErrorMessage(value: unknown, rawData: string): string {
   const message = typeof error === "string" ? error : (stringField(error, "message") ?? stringField(value, "message"));
   return message ?? plainTextMessage(rawData, 500);
 }
+
+const NULL_USAGE_TAIL = ',"usage":null}';
 
 function withoutUsage(chunk: ChatCompletionChunk): ChatCompletionChunk {
   const { usage: _usage, ...rest } = chunk;
@@ -40,10 +42,17 @@ export function createOpenAiStreamMapper(target: ResolvedTarget, request: ChatCo
       }
       if (!parsed.ok) throw new ProviderProtocolError("The provider sent a stream event that is not JSON.");
       const chunk = readChatCompletionChunk(parsed.value, target);
+      const unchanged = chunk === parsed.value;
       const usage = chunk.usage ?? undefined;
-      if (wantsUsage) return { chunks: [chunk], done: false, ...(usage ? { usage } : {}) };
+      if (wantsUsage || chunk.usage === undefined) {
+        if (unchanged) keepProviderJson(chunk, data);
+        return { chunks: [chunk], done: false, ...(usage ? { usage } : {}) };
+      }
       if (usage && chunk.choices.length === 0) return { chunks: [], done: false, usage };
-      return { chunks: [chunk.usage === undefined ? chunk : withoutUsage(chunk)], done: false, ...(usage ? { usage } : {}) };
+      const stripped = withoutUsage(chunk);
+      // The `"usage":null` OpenAI puts last in every chunk once usage is asked for: cut from the text as sent.
+      if (unchanged && chunk.usage === null && data.endsWith(NULL_USAGE_TAIL)) keepProviderJson(stripped, `${data.slice(0, -NULL_USAGE_TAIL.length)}}`);
+      return { chunks: [stripped], done: false, ...(usage ? { usage } : {}) };
     },
   };
 }

@@ -117,14 +117,52 @@ export function readChatCompletion(body: unknown, target: ResolvedTarget): ChatC
   return completion;
 }
 
-/** Reads one parsed stream chunk with the same tolerance as readChatCompletion. */
-export function readChatCompletionChunk(value: unknown, target: ResolvedTarget): ChatCompletionChunk {
+/** Normalises and validates one parsed stream chunk with the same tolerance as readChatCompletion (a new object). */
+export function normaliseChatCompletionChunk(value: unknown, target: ResolvedTarget): ChatCompletionChunk {
   if (!isRecord(value) || !Array.isArray(value.choices)) {
     throw new ProviderProtocolError("The provider's stream event is not a chat completion chunk (no choices).");
   }
   const chunk = normaliseEnvelope(value, target, "chat.completion.chunk", true);
   assertShape(ChatCompletionChunkSchema, chunk, "stream chunk");
   return chunk;
+}
+
+function isCanonicalDelta(delta: unknown): boolean {
+  if (!isRecord(delta) || delta.tool_calls !== undefined) return false;
+  const { role, content } = delta;
+  return (role === undefined || role === "assistant") && (content === undefined || content === null || typeof content === "string");
+}
+
+function isCanonicalChoice(choice: unknown): boolean {
+  if (!isRecord(choice) || !Number.isSafeInteger(choice.index) || !isCanonicalDelta(choice.delta)) return false;
+  const reason = choice.finish_reason;
+  return reason === null || (typeof reason === "string" && isFinishReason(reason));
+}
+
+/**
+ * Whether a chunk is already what normalising would make of it, and valid: the common case for
+ * servers that speak the wire exactly (OpenAI, vLLM, the simulator), per event of every stream. No
+ * tool calls and no usage figures (those take the full path).
+ */
+function isCanonicalChunk(value: unknown): value is ChatCompletionChunk {
+  return (
+    isRecord(value) &&
+    typeof value.id === "string" &&
+    value.object === "chat.completion.chunk" &&
+    Number.isSafeInteger(value.created) &&
+    typeof value.model === "string" &&
+    (value.usage === undefined || value.usage === null) &&
+    Array.isArray(value.choices) &&
+    value.choices.every(isCanonicalChoice)
+  );
+}
+
+/**
+ * Reads one parsed stream chunk: a canonical chunk is returned as it is (the same object), anything
+ * else is normalised and validated (`normaliseChatCompletionChunk`).
+ */
+export function readChatCompletionChunk(value: unknown, target: ResolvedTarget): ChatCompletionChunk {
+  return isCanonicalChunk(value) ? value : normaliseChatCompletionChunk(value, target);
 }
 
 /** Reads an embeddings body; fills `object` fields and a missing usage (llama.cpp) with zeros. */

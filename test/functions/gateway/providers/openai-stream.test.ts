@@ -1,6 +1,7 @@
 // The OpenAI-wire stream mapper on hand-written events: the end marker, error events mid-stream,
 // unparsable data, and usage reported on a finish chunk (vLLM/Groq style) or a usage-only chunk.
 import { describe, expect, it } from "vitest";
+import { chunkJson } from "../../../../functions/gateway/providers/chunks";
 import { createOpenAiStreamMapper } from "../../../../functions/gateway/providers/openai-stream";
 import { ProviderProtocolError } from "../../../../functions/gateway/providers/types";
 import { API_KEY, chatRequest, simTarget } from "./helpers";
@@ -40,6 +41,23 @@ describe("OpenAI stream mapper", () => {
     expect(quiet.chunks).toEqual([{ ...head, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }]);
     const asked = createOpenAiStreamMapper(target, chatRequest({ stream: true, stream_options: { include_usage: true } })).mapStreamChunk(data(finish));
     expect(asked.chunks[0]?.usage).toEqual(usage);
+  });
+
+  it("sends an exact chunk's JSON as the provider wrote it, cutting a trailing \"usage\":null for a client that did not ask for usage", () => {
+    const sent = ' {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hi \\u00e9"},"finish_reason":null}],"usage":null} ';
+    const [asked] = createOpenAiStreamMapper(target, chatRequest({ stream: true, stream_options: { include_usage: true } })).mapStreamChunk({ data: sent }).chunks;
+    expect(chunkJson(asked!)).toBe(sent.trim());
+    const [quiet] = createOpenAiStreamMapper(target, chatRequest({ stream: true })).mapStreamChunk({ data: sent }).chunks;
+    expect(chunkJson(quiet!)).toBe(sent.trim().replace(',"usage":null}', "}"));
+    expect(JSON.parse(chunkJson(quiet!))).toEqual({ ...head, choices: [{ index: 0, delta: { content: "Hi é" }, finish_reason: null }] });
+    // usage:null elsewhere than last, a chunk normalising changes, data of two lines, a copy: serialised again.
+    const notLast = '{"id":"c1","object":"chat.completion.chunk","usage":null,"created":1,"model":"m","choices":[]}';
+    expect(chunkJson(createOpenAiStreamMapper(target, chatRequest({ stream: true })).mapStreamChunk({ data: notLast }).chunks[0]!)).toBe(JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "m", choices: [] }));
+    const filled = '{"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}';
+    expect(chunkJson(createOpenAiStreamMapper(target, chatRequest({ stream: true })).mapStreamChunk({ data: filled }).chunks[0]!)).toMatch(/^\{"choices":.*"id":"chatcmpl-/);
+    const twoLines = '{"id":"c1","object":"chat.completion.chunk","created":1,\n"model":"m","choices":[]}';
+    expect(chunkJson(createOpenAiStreamMapper(target, chatRequest({ stream: true })).mapStreamChunk({ data: twoLines }).chunks[0]!)).not.toContain("\n");
+    expect(chunkJson({ ...asked!, model: "changed" })).toContain('"model":"changed"');
   });
 
   it("drops the usage-only chunk unless the client asked, reporting usage either way", () => {

@@ -1,7 +1,7 @@
 // Reading the OpenAI wire from imperfect servers: what is filled in, what passes through untouched,
 // which finish reasons are translated, and which bodies are refused as protocol errors.
 import { describe, expect, it } from "vitest";
-import { readChatCompletion, readChatCompletionChunk, readEmbeddingsResponse, toOpenAiFinishReason } from "../../../../functions/gateway/providers/openai-wire";
+import { normaliseChatCompletionChunk, readChatCompletion, readChatCompletionChunk, readEmbeddingsResponse, toOpenAiFinishReason } from "../../../../functions/gateway/providers/openai-wire";
 import { ProviderProtocolError } from "../../../../functions/gateway/providers/types";
 import { simTarget } from "./helpers";
 
@@ -92,6 +92,58 @@ describe("stream chunks", () => {
 
   it("refuses a chunk without choices", () => {
     expect(() => readChatCompletionChunk({ id: "x", object: "chat.completion.chunk" }, target)).toThrow(ProviderProtocolError);
+  });
+
+  it("passes an exact chunk through as the same object, and reads every variant as normalising would", () => {
+    const exact = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1_700_000_000, model: "m", choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: null }] };
+    expect(readChatCompletionChunk(exact, target)).toBe(exact);
+    // Each field of a chunk in turn takes each of these values (absent, null, odd types, edge cases).
+    const variants: Record<string, unknown[]> = {
+      id: [undefined, null, 7, "chatcmpl-2"],
+      object: [undefined, null, "chat.completion", "chat.completion.chunk"],
+      created: [undefined, null, 1.5, "1", 2 ** 60, -3, 0],
+      model: [undefined, null, 3, "other"],
+      usage: [undefined, null, {}, { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }, "none"],
+      extra: [undefined, null, { x: 1 }],
+      index: [undefined, null, 1, 0.5, "0", 2 ** 60],
+      delta: [undefined, null, {}, "text", []],
+      role: [undefined, null, "assistant", "user", 1],
+      content: [undefined, null, "", "Hi", ["a"], [{ type: "text", text: "a" }], 5],
+      tool_calls: [undefined, null, [], [{ index: 0, function: { arguments: "{}" } }], [{ function: { arguments: { a: 1 } } }]],
+      finish_reason: [undefined, null, "stop", "length", "end_turn", "max_tokens", 3],
+      reasoning: [undefined, null, "r"],
+    };
+    const build = (field: string, value: unknown): unknown => {
+      const delta: Record<string, unknown> = { role: "assistant", content: "Hi" };
+      const choice: Record<string, unknown> = { index: 0, delta, finish_reason: null, logprobs: null };
+      const chunk: Record<string, unknown> = { id: "chatcmpl-1", object: "chat.completion.chunk", created: 1_700_000_000, model: "m", choices: [choice] };
+      const owner = ["role", "content", "tool_calls", "reasoning"].includes(field) ? delta : ["index", "delta", "finish_reason"].includes(field) ? choice : chunk;
+      if (value === undefined) delete owner[field];
+      else owner[field] = value;
+      return chunk;
+    };
+    const outcome = (read: () => unknown) => {
+      try {
+        return { ok: true, json: JSON.stringify(read(), (key, value: unknown) => (key === "id" && typeof value === "string" && value.startsWith("chatcmpl-") && value.length > 20 ? "generated" : key === "created" && value === undefined ? "now" : value)) };
+      } catch (error) {
+        return { ok: false, error: error instanceof ProviderProtocolError };
+      }
+    };
+    let passedThrough = 0;
+    for (const [field, values] of Object.entries(variants)) {
+      for (const value of values) {
+        const chunk = build(field, value);
+        const fast = outcome(() => readChatCompletionChunk(chunk, target));
+        const full = outcome(() => normaliseChatCompletionChunk(structuredClone(chunk), target));
+        expect({ field, value, ...fast }).toEqual({ field, value, ...full });
+        try {
+          if (readChatCompletionChunk(chunk, target) === chunk) passedThrough++;
+        } catch {
+          // refused by both, checked above
+        }
+      }
+    }
+    expect(passedThrough).toBeGreaterThan(15);
   });
 });
 
