@@ -15,11 +15,15 @@ export interface SseEvent {
  * without its blank line is not dispatched (as the spec says), so a cut stream never yields half an event.
  * Errors of the underlying stream (a cut connection) are rethrown to the caller. With
  * `{ comments: true }` each comment line is yielded too, as `{ data: "", comment }`, so a proxy can
- * pass the gateway's closing `: x-gateway-cost-usd=…` comment on.
+ * pass the gateway's closing `: x-gateway-cost-usd=…` comment on. Aborting `signal` cancels the
+ * stream at once, even while a read is pending (the generator then ends).
  */
-export async function* readSseEvents(stream: ReadableStream<Uint8Array>, options: { comments?: boolean } = {}): AsyncGenerator<SseEvent> {
+export async function* readSseEvents(stream: ReadableStream<Uint8Array>, options: { comments?: boolean; signal?: AbortSignal } = {}): AsyncGenerator<SseEvent> {
   // One TextDecoder in streaming mode rather than a TextDecoderStream: no extra stream stage per event.
   const reader = stream.getReader();
+  // A consumer that stops while a read is pending: cancel the stream now (return() would wait for the read).
+  const cancel = () => void reader.cancel().catch(() => {});
+  options.signal?.addEventListener("abort", cancel, { once: true });
   const decoder = new TextDecoder();
   let buffer = "";
   let data: string[] = [];
@@ -59,6 +63,7 @@ export async function* readSseEvents(stream: ReadableStream<Uint8Array>, options
       if (done) return;
     }
   } finally {
+    options.signal?.removeEventListener("abort", cancel);
     // The consumer stopped early (or the stream failed): release the upstream connection.
     if (!finished) await reader.cancel().catch(() => {});
     reader.releaseLock();

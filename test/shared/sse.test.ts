@@ -56,6 +56,25 @@ describe("readSseEvents", () => {
     await expect(all(broken)).rejects.toThrow("connection reset");
   });
 
+  it("cancels the stream at once when its signal aborts while a read is pending, and ends", async () => {
+    let cancelled: unknown = "not cancelled";
+    const silent = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("data: first\n\n"));
+      },
+      cancel(reason) {
+        cancelled = reason;
+      },
+    });
+    const stop = new AbortController();
+    const events = readSseEvents(silent, { signal: stop.signal });
+    expect((await events.next()).value).toEqual({ data: "first" });
+    const pending = events.next();
+    stop.abort();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(cancelled).toBeUndefined();
+  });
+
   it("round-trips what encodeSseEvent writes", async () => {
     const event = { event: "message", id: "3", data: "line 1\nline 2" };
     expect(await all(streamOf(encodeSseEvent(event)))).toEqual([event]);
