@@ -96,7 +96,7 @@ export default class GuardrailWorker extends WorkerEntrypoint<Env> implements Gu
   }
 
   async guardStream(context: RpcContext, input: { tenant: string; request: ChatCompletionRequest; stream: ReadableStream<Uint8Array> }): Promise<ReadableStream<Uint8Array>> {
-    return this.call(context, "guardStream", (deps) => guardStream(deps, input, (work) => this.ctx.waitUntil(work)), () => ({ tenant: input.tenant, model: input.request.model }));
+    return this.call(context, "guardStream", (deps) => guardStream(deps, input), () => ({ tenant: input.tenant, model: input.request.model }));
   }
 
   async listReviews(context: RpcContext, input: { tenant: string; status?: z.infer<typeof ReviewStatusSchema>; limit?: number }): Promise<Review[]> {
