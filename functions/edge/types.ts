@@ -27,7 +27,7 @@ export interface EdgeVariables {
   tenant: string;
   apiKey: StoredKey | undefined;
   observed: ObservedCall | undefined;
-  /** The answer's tokens and cost as the route noted them (answer-figures.ts `setAnswerFigures`). */
+  /** The answer's tokens and cost, once a middleware asked (answer-figures.ts `answerFiguresOf`). */
   answerFigures: Promise<AnswerFigures | undefined> | undefined;
 }
 

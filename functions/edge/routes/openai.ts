@@ -3,7 +3,7 @@
 // the gateway Worker over RPC. Bodies are validated here, so bad input never reaches a Worker behind.
 import { Hono } from "hono";
 import { ChatCompletionRequestSchema, EmbeddingsRequestSchema, GatewayError, errorResponse, runPipeline, type CallFailure, type PipelineInput } from "@llm-edge/shared";
-import { setAnswerFigures } from "../answer-figures";
+import { setStreamFigures } from "../answer-figures";
 import { readJsonBody } from "../body";
 import { parseCacheControl } from "../cache-control";
 import { edgeConfig } from "../config";
@@ -49,13 +49,11 @@ export const openaiRoutes = new Hono<EdgeEnv>()
       return errorResponse(GatewayError.fromBody(result.error, result.status), headers);
     }
     if ("stream" in result) {
-      if (result.figures) setAnswerFigures(c, result.figures());
+      setStreamFigures(c, result.figures);
       return new Response(result.stream, {
         headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
       });
     }
-    const costUsd = result.meta.cache.startsWith("HIT") ? 0 : result.meta.call?.costUsd;
-    setAnswerFigures(c, { ...(result.completion.usage ? { usage: result.completion.usage } : {}), ...(costUsd !== undefined ? { costUsd } : {}) });
     return new Response(JSON.stringify(result.completion), { headers: { ...headers, "content-type": "application/json" } });
   })
   .post("/embeddings", async (c) => {
@@ -63,8 +61,6 @@ export const openaiRoutes = new Hono<EdgeEnv>()
     const result = await patternWorkers(c.env).gateway.embeddings({ traceparent: c.var.traceparent }, { request, tenant: c.var.tenant });
     c.set("observed", observedEmbeddings(request, result));
     if (!result.ok) return failureResponse(result);
-    const usage = result.response.usage;
-    setAnswerFigures(c, { usage: { prompt_tokens: usage.prompt_tokens, completion_tokens: 0, total_tokens: usage.total_tokens }, ...(result.meta.costUsd !== undefined ? { costUsd: result.meta.costUsd } : {}) });
     return c.json(result.response, 200, gatewayHeaders(result.meta));
   })
   .get("/models", async (c) => c.json(await patternWorkers(c.env).gateway.models({ traceparent: c.var.traceparent })));
