@@ -7,12 +7,12 @@ import type { CacheControl } from "./cache-rpc";
 import type { PlatformConfig } from "./config";
 import { callWithCancellation } from "./cancellation";
 import { assembleCompletion, completionToSseStream } from "./completion-stream";
-import { tapText } from "./stream-tap";
+import { tapText, type StreamCopy } from "./stream-tap";
 import { toGatewayError } from "./errors";
 import type { ErrorBody } from "./openai";
 import type { ChatCompletion, ChatCompletionRequest } from "./openai";
 import { guardrailsEnabledFor } from "./guardrail-config";
-import type { CacheRpc, CallMeta, GatewayRpc, GuardrailRpc, StreamEnding, StreamFigures } from "./rpc";
+import type { CacheRpc, CallMeta, GatewayRpc, GuardrailRpc } from "./rpc";
 
 export interface PipelineServices {
   gateway: GatewayRpc;
@@ -56,8 +56,8 @@ export type PipelineResult =
       ok: true;
       meta: PipelineMeta;
       stream: ReadableStream<Uint8Array>;
-      /** The answer's tokens and cost once the stream ended (the gateway's figures; a cache hit's at once). */
-      figures?: () => Promise<StreamFigures>;
+      /** When the cache step reads a copy of the stream to store it: that copy, for a caller that needs the text too (one tap per stream). */
+      copy?: Promise<StreamCopy>;
     }
   | { ok: false; meta: PipelineMeta; status: number; error: ErrorBody; retryAfterSeconds?: number };
 
@@ -69,7 +69,6 @@ interface State {
   reviewId?: string;
   completion?: ChatCompletion;
   stream?: ReadableStream<Uint8Array>;
-  ending?: StreamEnding;
 }
 
 interface Failure {
@@ -144,7 +143,7 @@ export async function runPipeline(services: PipelineServices, input: PipelineInp
         const signal = input.signal;
         const result = await (signal ? callWithCancellation(signal, (cancelled) => services.gateway.chat(context, { ...call, cancelled })) : services.gateway.chat(context, call));
         if (!result.ok) return { fail: { status: result.status, error: result.error, ...(result.retryAfterSeconds !== undefined ? { retryAfterSeconds: result.retryAfterSeconds } : {}) }, state: { ...state, call: result.meta } };
-        if ("stream" in result) return { next: { ...state, call: result.meta, stream: result.stream, ...(result.ending ? { ending: result.ending } : {}) } };
+        if ("stream" in result) return { next: { ...state, call: result.meta, stream: result.stream } };
         return { next: { ...state, call: result.meta, completion: result.completion } };
       },
     },
@@ -196,12 +195,9 @@ export async function runPipeline(services: PipelineServices, input: PipelineInp
   const includeUsage = Boolean(input.request.stream_options?.include_usage);
   if (hit) {
     const completion = state.completion!;
-    const figures = () => Promise.resolve<StreamFigures>({ ...(completion.usage ? { usage: completion.usage } : {}), costUsd: 0 });
-    return wantsStream ? { ok: true, meta: meta(state), stream: completionToSseStream(completion, includeUsage), figures } : { ok: true, meta: meta(state), completion };
+    return wantsStream ? { ok: true, meta: meta(state), stream: completionToSseStream(completion, includeUsage) } : { ok: true, meta: meta(state), completion };
   }
-  const ending = state.ending;
-  const figures = ending ? { figures: () => ending.figures() } : {};
-  if (!cached) return state.stream ? { ok: true, meta: meta(state), stream: state.stream, ...figures } : { ok: true, meta: meta(state), completion: state.completion! };
+  if (!cached) return state.stream ? { ok: true, meta: meta(state), stream: state.stream } : { ok: true, meta: meta(state), completion: state.completion! };
   const store = (completion: ChatCompletion) =>
     services.cache.store(context, { tenant: input.tenant, request: state.request, completion, ...(control ? { control } : {}) }).catch(() => ({ stored: false }));
   if (state.stream) {
@@ -211,7 +207,7 @@ export async function runPipeline(services: PipelineServices, input: PipelineInp
         .then((copy) => (copy.complete ? assembleCompletion(new Response(copy.text).body!) : undefined))
         .then((completion) => (completion ? store(completion) : undefined)),
     );
-    return { ok: true, meta: meta(state), stream: tapped.stream, ...figures };
+    return { ok: true, meta: meta(state), stream: tapped.stream, copy: tapped.copy };
   }
   background(store(state.completion!));
   return { ok: true, meta: meta(state), completion: state.completion! };

@@ -5,7 +5,7 @@ import type { CacheCallRpc } from "./cache-rpc";
 import type { CancelledProbe } from "./cancellation";
 import type { GuardrailCheckRpc } from "./guardrail-rpc";
 import type { JobSpec, JobStatus, JobView } from "./jobs";
-import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest, EmbeddingsResponse, ErrorBody, ModelList, Usage } from "./openai";
+import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest, EmbeddingsResponse, ErrorBody, ModelList } from "./openai";
 
 /** Passed as the first argument of every RPC so one trace spans all Workers. */
 export const RpcContextSchema = z.object({ traceparent: z.string() });
@@ -61,31 +61,10 @@ export interface ChatCallInput {
   cancelled?: CancelledProbe;
 }
 
-/**
- * Tokens and cost of a streamed answer, known once the stream ended: the provider's usage priced by
- * the served model. `estimated` when the provider's usage never came (a provider that reports none,
- * a stream cut short, a client that left first): the prompt and the text generated until the
- * upstream call stopped, at four characters per token.
- */
-export interface StreamFigures {
-  usage?: Usage;
-  costUsd?: number;
-  estimated?: true;
-}
-
-/**
- * The gateway's handle on a stream it serves (an RPC stub on the caller's side): `figures()` settles
- * when the stream ended, however it ended. Callers that need no figures may ignore it; it goes with
- * their request.
- */
-export interface StreamEnding {
-  figures(): Promise<StreamFigures>;
-}
-
 /** A call's result: a completion, an SSE byte stream (already committed: its first chunk arrived), or an error. */
 export type ChatCallResult =
   | { ok: true; meta: CallMeta; completion: ChatCompletion }
-  | { ok: true; meta: CallMeta; stream: ReadableStream<Uint8Array>; ending?: StreamEnding }
+  | { ok: true; meta: CallMeta; stream: ReadableStream<Uint8Array> }
   | CallFailure;
 
 export interface CallFailure {

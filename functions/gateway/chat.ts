@@ -1,6 +1,6 @@
 // chat(): plans the route for the requested model alias, runs the resilient loop with a streaming or
 // non-streaming attempt, prices the answer and reports what happened in CallMeta.
-import { costUsd, estimateUsage, type ChatCallInput, type ChatCallResult, type Logger, type PlatformConfig, type StreamFigures } from "@llm-edge/shared";
+import { costUsd, estimateUsage, type ChatCallInput, type ChatCallResult, type Logger, type PlatformConfig } from "@llm-edge/shared";
 import type { BreakerRegistry } from "./breaker/registry";
 import { callFailure, callMeta, rejected } from "./call-result";
 import { attemptCompletion, type UpstreamCall } from "./chat-attempt";
@@ -22,15 +22,13 @@ export interface GatewayDeps {
   cancelled?: AbortSignal;
 }
 
-/** A finished stream's figures (usage from the provider or estimated, priced) and its log line. */
-function streamFigures(config: PlatformConfig, target: ResolvedTarget, input: ChatCallInput, end: StreamEnd, log: Logger): StreamFigures {
+function streamCostComment(config: PlatformConfig, target: ResolvedTarget, input: ChatCallInput, end: StreamEnd, log: Logger): string | undefined {
   const usage = end.usage ?? estimateUsage(input.request, end.content);
   const cost = costUsd(config.prices, target.model, usage);
   const fields = { target: target.id, outcome: end.outcome, usage, costUsd: cost, usageEstimated: !end.usage };
   if (end.outcome === "complete") log.debug("stream finished", fields);
-  else if (end.outcome === "left") log.info("stream finished: the client left", fields);
   else log.warn("stream finished", fields);
-  return { usage, ...(cost !== undefined ? { costUsd: cost } : {}), ...(end.usage ? {} : { estimated: true as const }) };
+  return cost === undefined ? undefined : `x-gateway-cost-usd=${cost.toFixed(8)}`;
 }
 
 export async function executeChat(deps: GatewayDeps, input: ChatCallInput): Promise<ChatCallResult> {
@@ -52,21 +50,14 @@ export async function executeChat(deps: GatewayDeps, input: ChatCallInput): Prom
   });
 
   if (input.request.stream) {
-    // Only the attempt that committed ends a stream, once: its figures settle `ended`.
-    let settle!: (figures: StreamFigures) => void;
-    const ended = new Promise<StreamFigures>((resolve) => (settle = resolve));
     const result = await callWithResilience(plan, deps, (ctx) =>
       attemptStream(ctx, upstreamCall(ctx.target), {
         idleMs: plan.route.timeouts.idleMs,
-        onEnd: (end) => {
-          const figures = streamFigures(config, ctx.target, input, end, deps.log);
-          settle(figures);
-          return figures.costUsd === undefined ? undefined : `x-gateway-cost-usd=${figures.costUsd.toFixed(8)}`;
-        },
+        onEnd: (end) => streamCostComment(config, ctx.target, input, end, deps.log),
         keepAlive: deps.waitUntil,
       }),
     );
-    return result.ok ? { ok: true, meta: callMeta(alias, result), stream: result.value, ending: { figures: () => ended } } : callFailure(alias, result);
+    return result.ok ? { ok: true, meta: callMeta(alias, result), stream: result.value } : callFailure(alias, result);
   }
 
   const result = await callWithResilience(plan, deps, (ctx) => attemptCompletion(ctx, upstreamCall(ctx.target)));

@@ -12,15 +12,15 @@ import { ProviderProtocolError, type StreamMapper } from "./providers/types";
 import type { AttemptContext } from "./resilient-call";
 
 export interface StreamEnd {
-  /** How the stream ended for the client ("left": the client went away first). */
-  outcome: "complete" | "interrupted" | "left";
+  /** How the stream ended for the client. */
+  outcome: "complete" | "interrupted";
   usage?: Usage;
   content: string;
 }
 
 export interface StreamOptions {
   idleMs: number;
-  /** Called once when the stream ends (cost, logs); its text is sent as an SSE comment (unless the client left). */
+  /** Called once when the stream ends (cost, breaker outcome, logs); its text is sent as an SSE comment. */
   onEnd(end: StreamEnd): string | undefined;
   /** Keeps the invocation alive while the pump runs after the call returned (the Worker's ctx.waitUntil). */
   keepAlive?: (work: Promise<void>) => void;
@@ -140,7 +140,6 @@ async function pump(input: ClientStreamInput, writer: WritableStreamDefaultWrite
     await events.return?.().catch(() => {});
     // The client went away: says nothing about the target, but a probe slot must be given back.
     ctx.release();
-    options.onEnd({ outcome: "left", content, ...(usage ? { usage } : {}) });
     return;
   }
   if (failure) {

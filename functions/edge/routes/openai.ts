@@ -3,7 +3,7 @@
 // the gateway Worker over RPC. Bodies are validated here, so bad input never reaches a Worker behind.
 import { Hono } from "hono";
 import { ChatCompletionRequestSchema, EmbeddingsRequestSchema, GatewayError, errorResponse, runPipeline, type CallFailure, type PipelineInput } from "@llm-edge/shared";
-import { setStreamFigures } from "../answer-figures";
+import { withStreamFigures } from "../answer-figures";
 import { readJsonBody } from "../body";
 import { parseCacheControl } from "../cache-control";
 import { edgeConfig } from "../config";
@@ -49,10 +49,9 @@ export const openaiRoutes = new Hono<EdgeEnv>()
       return errorResponse(GatewayError.fromBody(result.error, result.status), headers);
     }
     if ("stream" in result) {
-      setStreamFigures(c, result.figures);
-      return new Response(result.stream, {
-        headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" },
-      });
+      const streamHeaders = new Headers({ ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" });
+      const stream = withStreamFigures(c, streamHeaders, result.stream, result.copy, { request, prices: config?.prices ?? {} });
+      return new Response(stream, { headers: streamHeaders });
     }
     return new Response(JSON.stringify(result.completion), { headers: { ...headers, "content-type": "application/json" } });
   })

@@ -1,8 +1,8 @@
 // Streams through the whole pipeline reach the client as the provider generates them, with the
 // output guardrail on the way and with the cache storing the answer, and a client that leaves
-// mid-stream stops the upstream call. (The cache reads a copy of the stream as it passes; a copy
-// made with tee() held the client's bytes back until the end on workerd, and kept the upstream call
-// running for the copy after the client had gone.)
+// mid-stream stops the upstream call. (Both the edge's figures and the cache read a copy of the
+// stream as it passes; a copy made with tee() held the client's bytes back until the end on workerd,
+// and kept the upstream call running for the copy after the client had gone.)
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { readSseEvents } from "../../../shared/sse";
