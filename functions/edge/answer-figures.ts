@@ -5,7 +5,7 @@
 // A client that leaves mid-stream stops the upstream call before the usage chunk and the cost comment
 // arrive; that answer's figures are estimated from the request and the text the client received.
 import type { Context } from "hono";
-import { costUsd, estimateUsage, tapText, type ChatCompletionRequest, type Price, type StreamCopy } from "@llm-edge/shared";
+import { costUsd, estimateUsage, readSseEvents, tapText, type ChatCompletionRequest, type Price, type StreamCopy } from "@llm-edge/shared";
 import type { EdgeEnv } from "./types";
 
 export interface AnswerFigures {
@@ -40,19 +40,19 @@ export function answerFigures(headers: Headers, text: string): AnswerFigures {
   };
 }
 
-/** The text of a stream's content and tool-call deltas, as far as it goes. */
-function deltaText(sse: string): string {
+/** The text of a stream's content and tool-call deltas, as far as it goes (a cut event is not counted). */
+async function deltaText(sse: string): Promise<string> {
   let text = "";
-  for (const line of sse.split("\n")) {
-    if (!line.startsWith("data: {")) continue;
+  for await (const event of readSseEvents(new Response(sse).body!)) {
+    if (!event.data.startsWith("{")) continue;
     try {
-      const chunk = JSON.parse(line.slice(6)) as { choices?: Array<{ delta?: { content?: string | null; tool_calls?: Array<{ function?: { name?: string; arguments?: string } }> } }> };
+      const chunk = JSON.parse(event.data) as { choices?: Array<{ delta?: { content?: string | null; tool_calls?: Array<{ function?: { name?: string; arguments?: string } }> } }> };
       for (const choice of chunk.choices ?? []) {
         text += choice.delta?.content ?? "";
         for (const call of choice.delta?.tool_calls ?? []) text += (call.function?.name ?? "") + (call.function?.arguments ?? "");
       }
     } catch {
-      // A cut line: its text is not counted.
+      // Not a chunk (an error event's text that is not JSON): nothing to count.
     }
   }
   return text;
@@ -64,11 +64,11 @@ function deltaText(sse: string): string {
  * the request, the completion from the text the client received (a lower bound: the provider may
  * have generated a little more before the call was stopped), priced by the served model.
  */
-export function streamFigures(headers: Headers, copy: StreamCopy, estimate?: StreamEstimate): AnswerFigures {
+export async function streamFigures(headers: Headers, copy: StreamCopy, estimate?: StreamEstimate): Promise<AnswerFigures> {
   const figures = answerFigures(headers, copy.text);
   const fromProvider = headers.get("x-gateway-attempts") !== "0";
   if (copy.complete || !estimate || !fromProvider || (figures.usage && figures.costUsd !== undefined)) return figures;
-  const usage = figures.usage ?? estimateUsage(estimate.request, deltaText(copy.text));
+  const usage = figures.usage ?? estimateUsage(estimate.request, await deltaText(copy.text));
   const model = headers.get("x-gateway-model");
   const cost = figures.costUsd ?? (model ? costUsd(estimate.prices, model, usage) : undefined);
   return { usage, ...(cost !== undefined ? { costUsd: cost } : {}), estimated: true };
