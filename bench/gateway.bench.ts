@@ -1,6 +1,7 @@
 // Gateway benchmark, peers side by side on one simulator with the same requests, interleaved:
 // direct to the simulator; the "workerd floor" (a pass-through Worker on the same runtime as ours);
-// our gateway Worker alone behind a bare front Worker; ours (the edge with its pipeline → guardrail,
+// the same with two Workers and one RPC hop (a bare front Worker → a pass-through Worker, the shape of
+// our edge → gateway with no code of ours); our gateway Worker alone behind that front Worker; ours (the edge with its pipeline → guardrail,
 // cache and gateway Workers: the built bundles on workerd via Miniflare, as production runs them);
 // ours for a tenant whose guardrails are off (Portkey's feature set: the pipeline calls only the gateway);
 // ours under `wrangler dev` (with its proxy Worker, an extra row); Portkey's gateway 1.15.2 on Node.
@@ -13,7 +14,7 @@ import { DIRECT, measureLatency, DEFAULT_LATENCY_PLAN, type PeerLatency } from "
 import type { ChatEndpoint } from "./gateway/load";
 import { portkeyFallbackHeaders, portkeyHeaders, startPortkey } from "./gateway/portkey";
 import { runHardDown, runTransientErrors, waitForPrimary, type HardDownFigures, type TransientFigures } from "./gateway/reliability";
-import { FLOOR, GATEWAY_ONLY, OURS, OURS_PLAIN, OURS_WRANGLER, PORTKEY, addedLatency, checkTargets, printLatency, printReliability, type AddedLatency, type TargetCheck } from "./gateway/report";
+import { FLOOR, GATEWAY_ONLY, OURS, OURS_PLAIN, OURS_WRANGLER, PORTKEY, RPC_FLOOR, addedLatency, checkTargets, printLatency, printReliability, type AddedLatency, type TargetCheck } from "./gateway/report";
 import { BENCH_PLAIN_API_KEY, startBenchStack } from "./gateway/stack";
 import { pidListeningOn } from "./support/process-cpu";
 
@@ -47,6 +48,7 @@ export async function run(): Promise<GatewayBenchResult> {
     running.push(stack.stop);
     if (!stack.edge.ok) unavailable[OURS] = stack.edge.reason;
     if (!stack.floor.ok) unavailable[FLOOR] = stack.floor.reason;
+    if (!stack.rpcFloor.ok) unavailable[RPC_FLOOR] = stack.rpcFloor.reason;
     if (!stack.gatewayOnly.ok) unavailable[GATEWAY_ONLY] = stack.gatewayOnly.reason;
 
     log("starting Portkey's gateway…");
@@ -71,6 +73,9 @@ export async function run(): Promise<GatewayBenchResult> {
     const floor: ChatEndpoint | undefined = stack.floor.ok
       ? { name: FLOOR, url: `${stack.floor.value}/v1/chat/completions`, headers: { authorization: "Bearer sk-bench-direct" }, model: "sim-primary", ...servedBy(stack.floor.value) }
       : undefined;
+    const rpcFloor: ChatEndpoint | undefined = stack.rpcFloor.ok
+      ? { name: RPC_FLOOR, url: `${stack.rpcFloor.value}/v1/chat/completions`, headers: {}, model: "sim-primary", ...servedBy(stack.rpcFloor.value) }
+      : undefined;
     const gatewayOnly: ChatEndpoint | undefined = stack.gatewayOnly.ok
       ? { name: GATEWAY_ONLY, url: `${stack.gatewayOnly.value}/v1/chat/completions`, headers: {}, model: "default", ...servedBy(stack.gatewayOnly.value) }
       : undefined;
@@ -80,7 +85,7 @@ export async function run(): Promise<GatewayBenchResult> {
     const portkeyPeer: ChatEndpoint | undefined = portkey
       ? { name: PORTKEY, url: `${portkey.url}/v1/chat/completions`, headers: portkeyHeaders(simV1), model: "sim-primary", ...(portkey.pid !== undefined ? { serverPid: portkey.pid } : {}) }
       : undefined;
-    const endpoints = [direct, floor, gatewayOnly, ours, oursPlain, oursWrangler, portkeyPeer].filter((endpoint): endpoint is ChatEndpoint => endpoint !== undefined);
+    const endpoints = [direct, floor, rpcFloor, gatewayOnly, ours, oursPlain, oursWrangler, portkeyPeer].filter((endpoint): endpoint is ChatEndpoint => endpoint !== undefined);
     for (const [peer, reason] of Object.entries(unavailable)) console.log(`\n!! ${peer} is not measured: ${reason}\n`);
 
     log(`latency runs: ${endpoints.map((endpoint) => endpoint.name).join(", ")}…`);

@@ -14,10 +14,11 @@ const DEADLINE_MS = 120_000;
 
 const stack = await startBenchStack();
 try {
-  if (!stack.edge.ok || !stack.floor.ok || !stack.gatewayOnly.ok) throw new Error("our Workers did not start");
+  if (!stack.edge.ok || !stack.floor.ok || !stack.rpcFloor.ok || !stack.gatewayOnly.ok) throw new Error("our Workers did not start");
   const peers: ChatEndpoint[] = [
     { name: "direct", url: `${stack.simUrl}/v1/chat/completions`, headers: { authorization: "Bearer sk-bench-direct" }, model: "sim-primary" },
     { name: "workerd floor", url: `${stack.floor.value}/v1/chat/completions`, headers: { authorization: "Bearer sk-bench-direct" }, model: "sim-primary" },
+    { name: "workerd floor, 2 Workers + RPC", url: `${stack.rpcFloor.value}/v1/chat/completions`, headers: {}, model: "sim-primary" },
     { name: "ours: gateway only", url: `${stack.gatewayOnly.value}/v1/chat/completions`, headers: {}, model: "default" },
     { name: "ours, no guardrails", url: `${stack.edge.value.url}/v1/chat/completions`, headers: { authorization: `Bearer ${BENCH_PLAIN_API_KEY}` }, model: "default" },
     { name: "ours", url: `${stack.edge.value.url}/v1/chat/completions`, headers: { authorization: `Bearer ${stack.edge.value.apiKey}` }, model: "default" },

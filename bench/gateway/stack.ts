@@ -1,7 +1,8 @@
 // Our side of the gateway benchmark: the stand-ins (dev/stack.ts) on free ports with a throwaway
 // data folder and a Redis key prefix of its own, our Workers run the way production runs them (the
 // built bundles on workerd through Miniflare, no dev-server proxy), the "workerd floor" pass-through
-// Worker, our gateway alone behind a bare front Worker, and optionally `wrangler dev` as an extra row.
+// Worker, the RPC floor (a bare front Worker calling a pass-through Worker over RPC), our gateway alone
+// behind the same front Worker, and optionally `wrangler dev` as an extra row.
 // When our Workers cannot start, the other peers are still measured and the reason is reported.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +12,7 @@ import { freePort, waitFor } from "../../dev/ports";
 import type { StandIns } from "../../dev/stack";
 import { startWranglerDev } from "../../dev/wrangler-dev";
 import { startBenchStandIns } from "../support/stand-ins";
-import { buildBundles, startFloorWorker, startGatewayOnly, startOurWorkers, type RunningWorkers } from "./workerd";
+import { buildBundles, startFloorWorker, startGatewayOnly, startOurWorkers, startRpcFloor, type RunningWorkers } from "./workerd";
 
 export const BENCH_API_KEY = "sk-bench-gateway";
 /** A second key, of a tenant whose guardrail policy is off: our edge with Portkey's feature set. */
@@ -43,6 +44,8 @@ export interface BenchStack {
   edge: Availability<OurEdge>;
   /** The pass-through Worker on the same runtime. */
   floor: Availability<string>;
+  /** A bare front Worker calling a pass-through Worker over RPC: two Workers and one hop, no code of ours. */
+  rpcFloor: Availability<string>;
   /** Our gateway Worker alone behind a bare front Worker (the RPC path without the edge's pipeline). */
   gatewayOnly: Availability<string>;
   /** Starts our Workers under `wrangler dev` as well (the old way, with its proxy Worker in front). */
@@ -101,23 +104,19 @@ export async function startBenchStack(root = fileURLToPath(new URL("../..", impo
 
   const ours = await startOurs(root, standIns, dataDir);
   if (ours.workers) stops.push(ours.workers.stop);
-  let floor: Availability<string>;
-  try {
-    const floorWorker = await startFloorWorker(standIns.urls.sim, join(dataDir, "floor.log"));
-    stops.push(floorWorker.stop);
-    floor = { ok: true, value: floorWorker.url };
-  } catch (error) {
-    floor = { ok: false, reason: `the floor Worker did not start: ${(error as Error).message}` };
-  }
-
-  let gatewayOnly: Availability<string>;
-  try {
-    const gateway = await startGatewayOnly(root, standIns.vars, join(dataDir, "gateway-only.log"));
-    stops.push(gateway.stop);
-    gatewayOnly = { ok: true, value: gateway.url };
-  } catch (error) {
-    gatewayOnly = { ok: false, reason: `the gateway-only Workers did not start: ${(error as Error).message}` };
-  }
+  /** Starts a Worker peer; when it cannot start, says why and the other peers are still measured. */
+  const startPeer = async (what: string, starting: Promise<RunningWorkers>): Promise<Availability<string>> => {
+    try {
+      const workers = await starting;
+      stops.push(workers.stop);
+      return { ok: true, value: workers.url };
+    } catch (error) {
+      return { ok: false, reason: `${what} did not start: ${(error as Error).message}` };
+    }
+  };
+  const floor = await startPeer("the floor Worker", startFloorWorker(standIns.urls.sim, join(dataDir, "floor.log")));
+  const rpcFloor = await startPeer("the RPC floor Workers", startRpcFloor(standIns.urls.sim, join(dataDir, "rpc-floor.log")));
+  const gatewayOnly = await startPeer("the gateway-only Workers", startGatewayOnly(root, standIns.vars, join(dataDir, "gateway-only.log")));
 
   const startWranglerPeer = async (): Promise<Availability<OurEdge & { stop(): Promise<void> }>> => {
     const port = await freePort();
@@ -133,5 +132,5 @@ export async function startBenchStack(root = fileURLToPath(new URL("../..", impo
     }
   };
 
-  return { simUrl: standIns.urls.sim, edge: ours.edge, floor, gatewayOnly, startWranglerDev: startWranglerPeer, stop };
+  return { simUrl: standIns.urls.sim, edge: ours.edge, floor, rpcFloor, gatewayOnly, startWranglerDev: startWranglerPeer, stop };
 }

@@ -133,6 +133,35 @@ export default {
 };`;
 
 /**
+ * The second half of the RPC floor: a Worker whose RPC \`chat\` forwards the request to the upstream
+ * and hands back its JSON or its SSE body as it is (no retries, no mapping, no commit to a first token).
+ */
+const RPC_PASS_THROUGH_SCRIPT = `
+import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  async chat(context, input) {
+    const response = await fetch(this.env.UPSTREAM_ORIGIN + "/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer sk-bench-direct" },
+      body: JSON.stringify({ ...input.request, model: "sim-primary" }),
+    });
+    if (input.request.stream) return { ok: true, stream: response.body };
+    return { ok: true, completion: await response.json() };
+  }
+}`;
+
+/**
+ * The floor of our architecture: the bare front Worker calling a pass-through Worker over a service
+ * binding's JS RPC (two Worker invocations and one RPC hop, no code of ours), in its own Miniflare.
+ */
+export async function startRpcFloor(upstreamOrigin: string, logPath: string): Promise<RunningWorkers> {
+  const { log, options } = sharedOptions(logPath);
+  const front: WorkerOptions = { name: "rpc-floor-front", modules: true, script: GATEWAY_FRONT_SCRIPT, compatibilityDate: "2026-04-20", serviceBindings: { GATEWAY: "rpc-floor-upstream" } };
+  const passThrough: WorkerOptions = { name: "rpc-floor-upstream", modules: true, script: RPC_PASS_THROUGH_SCRIPT, compatibilityDate: "2026-04-20", bindings: { UPSTREAM_ORIGIN: upstreamOrigin } };
+  return start(options, [front, passThrough], log);
+}
+
+/**
  * Our gateway Worker alone (its built bundle) behind a bare front Worker, in its own Miniflare: the
  * edge → gateway RPC path without the edge's pipeline (guardrails, cache), to tell the two apart.
  */
