@@ -1,13 +1,14 @@
 // Gateway benchmark, peers side by side on one simulator with the same requests, interleaved:
 // direct to the simulator; the "workerd floor" (a pass-through Worker on the same runtime as ours);
 // the same with two Workers and one RPC hop (a bare front Worker → a pass-through Worker, the shape of
-// our edge → gateway with no code of ours); our gateway Worker alone behind that front Worker; ours (the edge with its pipeline → guardrail,
-// cache and gateway Workers: the built bundles on workerd via Miniflare, as production runs them);
-// ours for a tenant whose guardrails are off (Portkey's feature set: the pipeline calls only the gateway);
-// ours under `wrangler dev` (with its proxy Worker, an extra row); Portkey's gateway 1.15.2 on Node.
-// Added latency (c1, c32), throughput, TTFT overhead, ours above the floor, ratios ours/Portkey, then
-// reliability runs. Run: `npx tsx bench/gateway.bench.ts` (BENCH_SKIP_WRANGLER=1 leaves out the
-// wrangler dev row); `run()` returns the figures. All on 127.0.0.1. Results: docs/benchmarks.md.
+// our edge → gateway with no code of ours); our gateway Worker alone behind that front Worker; ours
+// (the edge with its pipeline → guardrail, cache and gateway Workers: the built bundles on workerd via
+// Miniflare, as production runs them); ours for a tenant whose guardrails are off (Portkey's feature
+// set: the pipeline calls only the gateway); ours under `wrangler dev` (with its proxy Worker, an extra
+// row); Portkey's gateway 1.15.2 on Node. Added latency (c1, c32), throughput, TTFT overhead, ours as
+// layers above the floor, ratios ours/Portkey, then reliability runs. Run: `npx tsx bench/gateway.bench.ts`
+// (BENCH_SKIP_WRANGLER=1 leaves out the wrangler dev row); `run()` returns the figures. All on
+// 127.0.0.1. Results: docs/benchmarks.md.
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { DIRECT, measureLatency, DEFAULT_LATENCY_PLAN, type PeerLatency } from "./gateway/latency";

@@ -133,7 +133,7 @@ export default {
 };`;
 
 /**
- * The second half of the RPC floor: a Worker whose RPC \`chat\` forwards the request to the upstream
+ * The second half of the RPC floor: a Worker whose RPC `chat` forwards the request to the upstream
  * and hands back its JSON or its SSE body as it is (no retries, no mapping, no commit to a first token).
  */
 const RPC_PASS_THROUGH_SCRIPT = `
